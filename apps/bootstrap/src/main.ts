@@ -1,0 +1,20 @@
+import { StateBucketStack } from '@canaryfleet/environment-stack';
+import type { EnvironmentConfig } from '@canaryfleet/config';
+import { App } from 'cdktf';
+import path from 'node:path';
+
+// Every environment's config, loaded by path: apps never import apps, and project.json declares
+// the environments as implicit dependencies so `nx affected` still sees the link.
+const ENVIRONMENTS = ['dev', 'staging', 'prod', 'local'];
+const appsDir = path.resolve(__dirname, '..', '..');
+
+const app = new App();
+for (const name of ENVIRONMENTS) {
+  const { config } = require(path.join(appsDir, name, 'src', 'config.ts')) as { config: EnvironmentConfig };
+  const stackDir = path.resolve(app.outdir, 'stacks', `state-${name}`);
+  new StateBucketStack(app, `state-${name}`, {
+    config,
+    localStatePath: path.relative(stackDir, path.join(appsDir, '..', '.local', 'bootstrap', `${name}.tfstate`)),
+  });
+}
+app.synth();

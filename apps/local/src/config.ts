@@ -1,0 +1,29 @@
+import { defineEnvironment } from '@canaryfleet/config';
+
+/**
+ * Local: the same code path against moto_server on loopback (DESIGN.md #8). Plain HTTP and no
+ * deletion protection because nothing here is reachable from outside the machine.
+ */
+export const config = defineEnvironment({
+  name: 'local',
+  tier: 'non-production',
+  region: 'us-east-1',
+  localAws: true,
+  network: { vpcCidr: '10.90.0.0/16', azCount: 2, natGateways: 'single', flowLogRetentionDays: 7 },
+  fleet: { instanceTypes: ['t3.large'], minCapacity: 1, maxCapacity: 2, initialCapacity: 1, rootVolumeGiB: 30, healthCheckGracePeriodSeconds: 300 },
+  server: {
+    image: '000000000000.dkr.ecr.us-east-1.amazonaws.com/llm-server:1.4.2',
+    port: 8080,
+    healthPath: '/health',
+    modelArtifactUri: 's3://canaryfleet-local-models/local/',
+    initialModelVersion: 'tiny-llm-v1',
+  },
+  routing: {
+    certificateArn: null,
+    plainHttpReason: 'local runs against moto on loopback; there is no certificate authority or DNS name',
+    deletionProtection: false,
+    stickinessSeconds: 3600,
+    accessLogRetentionDays: 7,
+  },
+  stateBackend: { bucket: 'canaryfleet-local-tfstate', region: 'us-east-1' },
+});

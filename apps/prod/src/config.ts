@@ -1,0 +1,26 @@
+import { defineEnvironment } from '@canaryfleet/config';
+
+/** Production: GPU fleets across three AZs, a NAT gateway per AZ, HTTPS only, deletion protection. */
+export const config = defineEnvironment({
+  name: 'prod',
+  tier: 'production',
+  region: 'us-east-1',
+  account: '333333333333',
+  network: { vpcCidr: '10.30.0.0/16', azCount: 3, natGateways: 'per-az', flowLogRetentionDays: 365 },
+  fleet: { instanceTypes: ['g6.2xlarge', 'g6e.xlarge'], minCapacity: 3, maxCapacity: 12, initialCapacity: 3, rootVolumeGiB: 300, healthCheckGracePeriodSeconds: 1200 },
+  server: {
+    image: '333333333333.dkr.ecr.us-east-1.amazonaws.com/llm-server:1.4.2',
+    port: 8080,
+    healthPath: '/health',
+    modelArtifactUri: 's3://canaryfleet-models-333333333333/prod/',
+    initialModelVersion: 'llama-3.1-8b-2026-11-01',
+  },
+  routing: {
+    certificateArn: 'arn:aws:acm:us-east-1:333333333333:certificate/9a1e4c2d-7b3f-4e6a-8d15-2f0b9c4e7a63',
+    deletionProtection: true,
+    stickinessSeconds: 3600,
+    accessLogRetentionDays: 365,
+  },
+  stateBackend: { bucket: 'canaryfleet-tfstate-333333333333-us-east-1', region: 'us-east-1' },
+  alarms: { email: 'ml-platform-oncall@example.com' },
+});

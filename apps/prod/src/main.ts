@@ -1,0 +1,4 @@
+import { synthEnvironment } from '@canaryfleet/environment-stack';
+import { config } from './config';
+
+synthEnvironment(config);

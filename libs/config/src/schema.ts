@@ -1,0 +1,232 @@
+import { z } from 'zod';
+import { cidrsOverlap, parseCidr } from './cidr';
+import { INSTANCE_TYPE_PATTERN, isGpuInstanceType } from './instance-types';
+
+// Allowed ranges live next to the messages that state them, so the two never disagree.
+const int = (min: number, max: number, what = '') =>
+  z
+    .number({ error: `must be an integer from ${min} to ${max}${what}` })
+    .int({ error: `must be an integer from ${min} to ${max}${what}` })
+    .min(min, { error: `must be an integer from ${min} to ${max}${what}` })
+    .max(max, { error: `must be an integer from ${min} to ${max}${what}` });
+
+const nonEmpty = (what: string) => z.string({ error: `must be ${what}` }).min(1, { error: `must be ${what}` });
+
+const cidr = z.string({ error: 'must be an IPv4 CIDR block like 10.20.0.0/16' }).refine((v) => parseCidr(v) !== undefined, {
+  error: 'must be an IPv4 CIDR block like 10.20.0.0/16 (network address, no host bits)',
+});
+
+const REGION = /^[a-z]{2}(-gov)?-[a-z]+-\d$/;
+const CERTIFICATE_ARN = /^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate\/[0-9a-f-]{36}$/;
+const WEB_ACL_ARN = /^arn:aws[a-z-]*:wafv2:[a-z0-9-]+:\d{12}:regional\/webacl\/[\w-]+\/[0-9a-f-]{36}$/;
+const BUCKET = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
+// RFC 7230 token characters: what an HTTP header name may contain.
+const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+
+export const networkSchema = z.strictObject({
+  /** VPC CIDR; /16 to /24 so that 2 x azCount subnets of 1/8 each fit. */
+  vpcCidr: cidr.refine((v) => {
+    const prefix = parseCidr(v)?.prefix ?? 0;
+    return prefix >= 16 && prefix <= 24;
+  }, { error: 'must have a prefix length from /16 to /24' }),
+  /** Availability zones used; the ALB needs subnets in at least 2. @default 2 */
+  azCount: int(2, 4, ' (an ALB needs subnets in at least 2 availability zones)').default(2),
+  /** `single`: one NAT gateway (cheap, one AZ's outage cuts egress); `per-az`: one per AZ. @default 'single' */
+  natGateways: z.enum(['single', 'per-az'], { error: "must be 'single' or 'per-az'" }).default('single'),
+  /** Networks this VPC must never overlap (peers, VPN, other environments). @default [] */
+  reservedCidrs: z.array(cidr).default([]),
+  /** Retention of VPC flow logs in CloudWatch Logs, in days. @default 365 */
+  flowLogRetentionDays: z
+    .union([z.literal(1), z.literal(3), z.literal(5), z.literal(7), z.literal(14), z.literal(30), z.literal(60), z.literal(90), z.literal(180), z.literal(365), z.literal(400), z.literal(545), z.literal(731), z.literal(1827), z.literal(3653)], {
+      error: 'must be a CloudWatch Logs retention: 1, 3, 5, 7, 14, 30, 60, 90, 180, 365, 400, 545, 731, 1827 or 3653',
+    })
+    .default(365),
+});
+
+export const fleetSchema = z.strictObject({
+  /** First is the launch template's type; more make a mixed-instances ASG. All GPU or all CPU. */
+  instanceTypes: z
+    .array(z.string().regex(INSTANCE_TYPE_PATTERN, { error: 'must be an EC2 instance type like g6.xlarge' }), { error: 'must be a list of EC2 instance types' })
+    .min(1, { error: 'must list at least one EC2 instance type' })
+    .max(20, { error: 'must list at most 20 EC2 instance types (ASG mixed-instances limit)' }),
+  /** Stable fleet capacity bounds; the canary fleet scales between 0 and maxCapacity. */
+  minCapacity: int(1, 1000),
+  maxCapacity: int(1, 1000),
+  /** Instances the stable fleet starts with; the operator owns desired capacity afterwards. */
+  initialCapacity: int(1, 1000),
+  /** Root gp3 volume, sized for the container image plus model weights. @default 100 */
+  rootVolumeGiB: int(20, 16384).default(100),
+  /** Time for boot + model download + load before ELB health checks count. @default 900 */
+  healthCheckGracePeriodSeconds: int(60, 7200).default(900),
+  /** SSM public parameter holding the AMI id; @default DLAMI for GPU types, AL2023 otherwise. */
+  amiParameter: z.string().regex(/^\/aws\/service\/[\w./-]+$/, { error: 'must be a public SSM parameter path under /aws/service/' }).optional(),
+});
+
+export const serverSchema = z.strictObject({
+  /** Container image of the inference server, pinned by tag or digest. */
+  image: z.string().regex(/^[\w.-]+(:\d+)?(\/[\w.-]+)+(:[\w.-]+|@sha256:[0-9a-f]{64})$/, { error: 'must be a container image reference with a tag or digest, like 123456789012.dkr.ecr.us-east-1.amazonaws.com/llm-server:1.4.2' }),
+  /** Port the server listens on, on the instance. */
+  port: int(1024, 65535, ' (unprivileged ports only)'),
+  /** Path that answers 200 only once the model is loaded. */
+  healthPath: z.string().regex(/^\/[\w./-]*$/, { error: "must be a URL path starting with '/'" }),
+  /** S3 prefix holding model artifacts, one folder per model version. */
+  modelArtifactUri: z.string().regex(/^s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](\/[\w.-]+)*\/$/, { error: "must be an S3 prefix like s3://bucket/models/ (ending in '/')" }),
+  /** Model version the stable fleet serves when the environment is first created. */
+  initialModelVersion: z.string().regex(/^[\w.-]{1,64}$/, { error: 'must be 1-64 characters of letters, digits, ., _ or -' }),
+  /**
+   * Why the container needs an IMDSv2 hop limit of 2 (containers on a bridge network add one hop).
+   * Unset keeps the secure default of 1: only processes on the host reach instance metadata.
+   */
+  imdsHopLimit2Reason: z.string().min(10, { error: 'must explain in at least 10 characters why the container needs hop limit 2' }).optional(),
+});
+
+const healthCheckSchema = z.strictObject({
+  intervalSeconds: int(5, 300).default(15),
+  timeoutSeconds: int(2, 120).default(5),
+  healthyThreshold: int(2, 10).default(2),
+  unhealthyThreshold: int(2, 10).default(3),
+  /** HTTP codes meaning healthy, as ALB matchers take them ("200", "200-299", "200,204"). @default '200' */
+  matcher: z.string().regex(/^\d{3}(-\d{3})?(,\d{3}(-\d{3})?)*$/, { error: 'must be HTTP codes like 200, 200-299 or 200,204' }).default('200'),
+});
+
+export const routingSchema = z.strictObject({
+  /** ACM certificate for the HTTPS listener; null only with `plainHttpReason`. */
+  certificateArn: z.string().regex(CERTIFICATE_ARN, { error: 'must be an ACM certificate ARN' }).nullable(),
+  /** Required when certificateArn is null: why this environment serves plain HTTP. */
+  plainHttpReason: z.string().min(10, { error: 'must explain in at least 10 characters why plain HTTP is acceptable' }).optional(),
+  httpPort: int(1, 65535).default(80),
+  httpsPort: int(1, 65535).default(443),
+  /** Seconds an idle connection stays open; inference can be slow. @default 120 */
+  idleTimeoutSeconds: int(1, 4000).default(120),
+  /** @default true */
+  deletionProtection: z.boolean().default(true),
+  /** Group stickiness on the weighted forward, in seconds; 0 turns it off. @default 3600 */
+  stickinessSeconds: int(0, 604800, ' (0 turns stickiness off)').default(3600),
+  /** Target-group stickiness (lb_cookie), in seconds; 0 = off. @default 0 */
+  targetStickinessSeconds: int(0, 604800, ' (0 turns stickiness off)').default(0),
+  /** Ramp of a new target's share of requests, in seconds. @default 60 */
+  slowStartSeconds: int(0, 900).refine((v) => v === 0 || v >= 30, { error: 'must be 0 (off) or from 30 to 900 seconds' }).default(60),
+  /** Drain time; covers the longest request (streamed generations). @default 300 */
+  deregistrationDelaySeconds: int(0, 3600).default(300),
+  /** @default 'least_outstanding_requests' */
+  loadBalancingAlgorithm: z.enum(['least_outstanding_requests', 'round_robin'], { error: "must be 'least_outstanding_requests' or 'round_robin'" }).default('least_outstanding_requests'),
+  healthCheck: healthCheckSchema.default(() => healthCheckSchema.parse({})),
+  headerOverride: z
+    .strictObject({
+      header: z.string().regex(HEADER_NAME, { error: 'must be an HTTP header name (letters, digits, -)' }).default('X-Canary'),
+      canaryValue: nonEmpty('a non-empty header value').default('always'),
+      stableValue: nonEmpty('a non-empty header value').default('never'),
+      canaryPriority: int(1, 50000).default(10),
+      stablePriority: int(1, 50000).default(20),
+    })
+    .default(() => ({ header: 'X-Canary', canaryValue: 'always', stableValue: 'never', canaryPriority: 10, stablePriority: 20 })),
+  /** Weights (percent) written into the traffic state when the environment is created. */
+  initialWeights: z
+    .strictObject({ stable: int(0, 100, ' percent'), canary: int(0, 100, ' percent') })
+    .default({ stable: 100, canary: 0 }),
+  /** Days ALB access logs are kept. @default 90 */
+  accessLogRetentionDays: int(1, 3650).default(90),
+  /** Regional WAFv2 web ACL to associate with the ALB. */
+  webAclArn: z.string().regex(WEB_ACL_ARN, { error: 'must be a regional WAFv2 web ACL ARN' }).optional(),
+});
+
+export const stateBackendSchema = z.strictObject({
+  bucket: z.string().regex(BUCKET, { error: 'must be an S3 bucket name (3-63 lowercase letters, digits, . or -)' }),
+  keyPrefix: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, { error: 'must be lowercase letters, digits or -' }).default('canaryfleet'),
+  region: z.string().regex(REGION, { error: 'must be an AWS region like us-east-1' }),
+});
+
+export const alarmsSchema = z.strictObject({
+  /** Email subscribed to the alarm topic (confirmation needed once). */
+  email: z.email({ error: 'must be an email address' }).optional(),
+  /** p99 TargetResponseTime above which the latency alarm fires, in seconds. @default 10 */
+  p99LatencySeconds: z.number().positive({ error: 'must be a positive number of seconds' }).max(3600, { error: 'must be at most 3600 seconds' }).default(10),
+  /** Target 5xx share of requests that fires the error alarm, percent. @default 1 */
+  target5xxPercent: z.number().gt(0, { error: 'must be a percentage above 0 and at most 100' }).max(100, { error: 'must be a percentage above 0 and at most 100' }).default(1),
+});
+
+export const environmentSchema = z
+  .strictObject({
+    name: z.string().regex(/^[a-z][a-z0-9-]{1,15}$/, { error: 'must be 2-16 lowercase letters, digits or -, starting with a letter' }),
+    /** `production` turns on the rules prod must satisfy (HTTPS, deletion protection, a NAT per AZ). */
+    tier: z.enum(['production', 'non-production'], { error: "must be 'production' or 'non-production'" }),
+    region: z.string().regex(REGION, { error: 'must be an AWS region like us-east-1' }),
+    /** Account the environment must deploy into; the provider refuses any other. */
+    account: z.string().regex(/^\d{12}$/, { error: 'must be a 12-digit AWS account id' }).optional(),
+    /**
+     * The AWS API is moto_server on loopback (the `local` environment): the provider skips credential,
+     * account and metadata checks and S3 uses path-style URLs. Never set for a real account.
+     */
+    localAws: z.boolean().default(false),
+    network: networkSchema,
+    fleet: fleetSchema,
+    server: serverSchema,
+    routing: routingSchema,
+    stateBackend: stateBackendSchema,
+    alarms: alarmsSchema.default(() => alarmsSchema.parse({})),
+    tags: z.record(z.string().regex(/^[\w .:/=+@-]{1,128}$/), z.string().max(256)).default({}),
+  })
+  .superRefine((env, ctx) => {
+    const { fleet, routing, network } = env;
+    if (fleet.minCapacity > fleet.maxCapacity) {
+      ctx.addIssue({ code: 'custom', path: ['fleet', 'minCapacity'], message: `must be <= fleet.maxCapacity (${fleet.maxCapacity})` });
+    }
+    if (fleet.initialCapacity < fleet.minCapacity || fleet.initialCapacity > fleet.maxCapacity) {
+      ctx.addIssue({ code: 'custom', path: ['fleet', 'initialCapacity'], message: `must be from fleet.minCapacity (${fleet.minCapacity}) to fleet.maxCapacity (${fleet.maxCapacity})` });
+    }
+    const gpuTypes = fleet.instanceTypes.filter(isGpuInstanceType);
+    if (gpuTypes.length > 0 && gpuTypes.length < fleet.instanceTypes.length) {
+      ctx.addIssue({ code: 'custom', path: ['fleet', 'instanceTypes'], message: 'must be all GPU or all CPU instance types: one AMI and one container runtime serve the whole fleet' });
+    }
+    if (new Set(fleet.instanceTypes).size !== fleet.instanceTypes.length) {
+      ctx.addIssue({ code: 'custom', path: ['fleet', 'instanceTypes'], message: 'must not list an instance type twice' });
+    }
+    if (routing.certificateArn === null && routing.plainHttpReason === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['routing', 'plainHttpReason'], message: 'is required when routing.certificateArn is null: say why this environment may serve plain HTTP' });
+    }
+    if (routing.certificateArn !== null && routing.plainHttpReason !== undefined) {
+      ctx.addIssue({ code: 'custom', path: ['routing', 'plainHttpReason'], message: 'must be unset when routing.certificateArn is set (the environment serves HTTPS)' });
+    }
+    if (routing.httpPort === routing.httpsPort) {
+      ctx.addIssue({ code: 'custom', path: ['routing', 'httpsPort'], message: `must differ from routing.httpPort (${routing.httpPort})` });
+    }
+    const { initialWeights: weights, headerOverride: header } = routing;
+    if (weights.stable + weights.canary !== 100) {
+      ctx.addIssue({ code: 'custom', path: ['routing', 'initialWeights'], message: `must sum to 100 percent (stable ${weights.stable} + canary ${weights.canary} = ${weights.stable + weights.canary})` });
+    }
+    if (header.canaryPriority === header.stablePriority) {
+      ctx.addIssue({ code: 'custom', path: ['routing', 'headerOverride', 'stablePriority'], message: `must differ from routing.headerOverride.canaryPriority (${header.canaryPriority}): listener rule priorities are unique` });
+    }
+    if (header.canaryValue.toLowerCase() === header.stableValue.toLowerCase()) {
+      ctx.addIssue({ code: 'custom', path: ['routing', 'headerOverride', 'stableValue'], message: `must differ from routing.headerOverride.canaryValue ("${header.canaryValue}"; ALB compares header values case-insensitively)` });
+    }
+    const vpc = parseCidr(network.vpcCidr);
+    network.reservedCidrs.forEach((reserved, index) => {
+      const block = parseCidr(reserved);
+      if (vpc && block && cidrsOverlap(vpc, block)) {
+        ctx.addIssue({ code: 'custom', path: ['network', 'reservedCidrs', index], message: `must not overlap network.vpcCidr (${network.vpcCidr})` });
+      }
+    });
+    if (env.tier === 'production') {
+      if (routing.certificateArn === null) {
+        ctx.addIssue({ code: 'custom', path: ['routing', 'certificateArn'], message: 'is required in a production environment: production serves HTTPS only' });
+      }
+      if (!routing.deletionProtection) {
+        ctx.addIssue({ code: 'custom', path: ['routing', 'deletionProtection'], message: 'must be true in a production environment' });
+      }
+      if (network.azCount < 3) {
+        ctx.addIssue({ code: 'custom', path: ['network', 'azCount'], message: 'must be at least 3 in a production environment' });
+      }
+      if (network.natGateways !== 'per-az') {
+        ctx.addIssue({ code: 'custom', path: ['network', 'natGateways'], message: "must be 'per-az' in a production environment: one AZ's outage must not cut every fleet's egress" });
+      }
+      if (env.localAws) {
+        ctx.addIssue({ code: 'custom', path: ['localAws'], message: 'must be false in a production environment' });
+      }
+    }
+  });
+
+/** What an environment file writes (defaults may be left out). */
+export type EnvironmentInput = z.input<typeof environmentSchema>;
+/** A validated environment with every default filled in. */
+export type EnvironmentConfig = z.output<typeof environmentSchema>;

@@ -1,0 +1,59 @@
+import type { EnvironmentConfig } from '@canaryfleet/config';
+import { SecureBucket } from '@canaryfleet/storage';
+import { LocalBackend, TerraformOutput, TerraformStack } from 'cdktf';
+import type { Construct } from 'constructs';
+import { awsProvider } from './aws-provider';
+
+export interface StateBucketStackProps {
+  readonly config: EnvironmentConfig;
+  /** Local state file of this stack, relative to the stack's synthesized directory. */
+  readonly localStatePath: string;
+}
+
+/**
+ * Step one of a first deploy: the S3 bucket that holds the environment's remote state. Its own state
+ * is local (a bucket cannot hold the state that creates it); losing that file is harmless, the bucket
+ * can be imported again.
+ */
+export class StateBucketStack extends TerraformStack {
+  constructor(scope: Construct, id: string, props: StateBucketStackProps) {
+    super(scope, id);
+    const { config } = props;
+    new LocalBackend(this, { path: props.localStatePath });
+    awsProvider(this, { ...config, region: config.stateBackend.region });
+
+    const name = config.stateBackend.bucket;
+    // Server access logs of the state bucket go to a sibling bucket, which cannot log to itself
+    // (declared exception CKV_AWS_18 for the log bucket, security-exceptions.ts).
+    const logs = new SecureBucket(this, 'access-logs', {
+      bucketName: `${name}-access-logs`,
+      logicalId: 'state_access_log_bucket',
+      // S3 server access log delivery supports SSE-S3 only.
+      encryption: 'AES256',
+      versioned: true,
+      expireAfterDays: 365,
+      forceDestroy: config.localAws,
+      extraPolicyStatements: [
+        {
+          sid: 'AllowS3ServerAccessLogs',
+          effect: 'Allow',
+          actions: ['s3:PutObject'],
+          resources: [`arn:aws:s3:::${name}-access-logs/*`],
+          principals: [{ type: 'Service', identifiers: ['logging.s3.amazonaws.com'] }],
+        },
+      ],
+    });
+    const state = new SecureBucket(this, 'state', {
+      bucketName: name,
+      logicalId: 'state_bucket',
+      versioned: true,
+      noncurrentVersionDays: 365,
+      accessLogs: { bucket: logs.bucket, prefix: `${name}/` },
+      // A state bucket is never destroyed by accident, except the throwaway one on moto.
+      forceDestroy: config.localAws,
+    });
+    if (!config.localAws) state.bucket.addOverride('lifecycle.prevent_destroy', true);
+
+    new TerraformOutput(this, 'state_bucket', { value: state.bucket.bucket });
+  }
+}

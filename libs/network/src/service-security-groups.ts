@@ -1,0 +1,79 @@
+import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
+import { VpcSecurityGroupEgressRule } from '@cdktf/provider-aws/lib/vpc-security-group-egress-rule';
+import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-security-group-ingress-rule';
+import { Construct } from 'constructs';
+
+export interface ServiceSecurityGroupsProps {
+  /** Prefix of the group names. */
+  readonly name: string;
+  readonly vpcId: string;
+  /** Ports the load balancer accepts from the internet. */
+  readonly listenerPorts: readonly number[];
+  /** Port of the inference server on the instances. */
+  readonly serverPort: number;
+}
+
+/**
+ * Who may talk to whom: the internet reaches the load balancer on its listener ports, the load
+ * balancer reaches the fleets on the server port, and nothing else reaches the fleets. One rule per
+ * resource (never inline), each with a description (CKV_AWS_23).
+ */
+export class ServiceSecurityGroups extends Construct {
+  readonly loadBalancer: SecurityGroup;
+  readonly fleet: SecurityGroup;
+
+  constructor(scope: Construct, id: string, props: ServiceSecurityGroupsProps) {
+    super(scope, id);
+    this.loadBalancer = new SecurityGroup(this, 'load-balancer', {
+      name: `${props.name}-alb`,
+      description: 'Inference load balancer: listeners open to clients, egress to the fleets only',
+      vpcId: props.vpcId,
+      tags: { Name: `${props.name}-alb` },
+    });
+    this.loadBalancer.overrideLogicalId('network_alb_security_group');
+    this.fleet = new SecurityGroup(this, 'fleet', {
+      name: `${props.name}-fleet`,
+      description: 'Inference fleets: server port from the load balancer only',
+      vpcId: props.vpcId,
+      tags: { Name: `${props.name}-fleet` },
+    });
+    this.fleet.overrideLogicalId('network_fleet_security_group');
+
+    for (const port of [...new Set(props.listenerPorts)]) {
+      // Public listener: this is the service's front door (declared exception CKV_AWS_260 for port 80).
+      new VpcSecurityGroupIngressRule(this, `alb-ingress-${port}`, {
+        securityGroupId: this.loadBalancer.id,
+        description: `Clients to the load balancer listener on port ${port}`,
+        ipProtocol: 'tcp',
+        fromPort: port,
+        toPort: port,
+        cidrIpv4: '0.0.0.0/0',
+      });
+    }
+    new VpcSecurityGroupEgressRule(this, 'alb-egress-fleet', {
+      securityGroupId: this.loadBalancer.id,
+      description: `Load balancer to the inference servers (traffic and health checks) on port ${props.serverPort}`,
+      ipProtocol: 'tcp',
+      fromPort: props.serverPort,
+      toPort: props.serverPort,
+      referencedSecurityGroupId: this.fleet.id,
+    });
+    new VpcSecurityGroupIngressRule(this, 'fleet-ingress-alb', {
+      securityGroupId: this.fleet.id,
+      description: `Inference server port ${props.serverPort} from the load balancer only`,
+      ipProtocol: 'tcp',
+      fromPort: props.serverPort,
+      toPort: props.serverPort,
+      referencedSecurityGroupId: this.loadBalancer.id,
+    });
+    // HTTPS out only: ECR image pulls, S3 model artifacts (via the gateway endpoint), SSM and CloudWatch.
+    new VpcSecurityGroupEgressRule(this, 'fleet-egress-https', {
+      securityGroupId: this.fleet.id,
+      description: 'Fleets to AWS APIs over HTTPS: ECR, S3 model artifacts, SSM, CloudWatch',
+      ipProtocol: 'tcp',
+      fromPort: 443,
+      toPort: 443,
+      cidrIpv4: '0.0.0.0/0',
+    });
+  }
+}

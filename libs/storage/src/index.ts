@@ -1,0 +1,1 @@
+export { SecureBucket, type SecureBucketProps } from './secure-bucket';

@@ -1,0 +1,29 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { WORKSPACE_ROOT } from '../workspace-root';
+
+/** The parts of the root cdktf.json our tools use. */
+export interface CdktfProjectFile {
+  readonly app: string;
+  readonly output: string;
+}
+
+export function readCdktfProjectFile(): CdktfProjectFile {
+  const file = JSON.parse(readFileSync(path.join(WORKSPACE_ROOT, 'cdktf.json'), 'utf8')) as Partial<CdktfProjectFile>;
+  if (typeof file.app !== 'string' || typeof file.output !== 'string') {
+    throw new Error('cdktf.json: "app" and "output" must be strings');
+  }
+  return { app: file.app, output: file.output };
+}
+
+/** Where an app's synthesized stacks live: <output>/<app>/stacks/<stack>/cdk.tf.json. */
+export function appOutdir(app: string): string {
+  return path.join(WORKSPACE_ROOT, readCdktfProjectFile().output, app);
+}
+
+export function stackDirs(app: string): string[] {
+  const manifest = JSON.parse(readFileSync(path.join(appOutdir(app), 'manifest.json'), 'utf8')) as {
+    stacks: Record<string, { workingDirectory: string; dependencies: string[] }>;
+  };
+  return Object.values(manifest.stacks).map((stack) => path.join(appOutdir(app), stack.workingDirectory));
+}
