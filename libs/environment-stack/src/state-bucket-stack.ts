@@ -48,7 +48,7 @@ export class StateBucketStack extends TerraformStack {
       logicalId: 'state_bucket',
       versioned: true,
       noncurrentVersionDays: 365,
-      accessLogs: { bucket: logs.bucket, prefix: `${name}/` },
+      accessLogs: { target: logs, prefix: `${name}/` },
       // A state bucket is never destroyed by accident, except the throwaway one on moto.
       forceDestroy: config.localAws,
     });

@@ -1,7 +1,7 @@
 import { oddsRatioConfidenceSequence, type OddsRatioEstimate } from './confidence-sequence';
 import { ConditionedInterval } from './noncentral-hypergeometric';
 import { logNonInferiorityEvidence, nonInferiorityPrior, type NonInferiorityPrior } from './non-inferiority';
-import { buildOddsGrid, logMixture, type OddsGrid, type OddsGridOptions, uniformLogPrior } from './odds-grid';
+import { buildOddsGrid, logMixture, type OddsGrid, type OddsGridOptions, tiltedLogPrior, uniformLogPrior } from './odds-grid';
 
 /** Requests and bad requests (errors, timeouts, requests slower than a fixed threshold) of one fleet. */
 export interface FleetCounts {
@@ -16,7 +16,7 @@ export interface CountTestOptions {
   readonly promotionAlpha?: number;
   /** Non-inferiority margin on the odds ratio. Range [1.05, 10]. @default 1.5 */
   readonly margin?: number;
-  /** Largest odds ratio the rollback mixture bets on. Range (margin, grid max]. @default 100 */
+  /** Largest odds ratio the rollback mixture bets on. Range (margin, grid max]. @default 30 */
   readonly maxOddsRatio?: number;
   readonly grid?: OddsGridOptions;
 }
@@ -31,6 +31,18 @@ export interface CountTestState {
   readonly baseline: FleetCounts;
   /** Intervals that carried information (both fleets served and some bad request occurred). */
   readonly informativeIntervals: number;
+}
+
+export const DEFAULT_MAX_ODDS_RATIO = 30;
+
+/**
+ * The rollback mixture's prior: density on ln(psi) proportional to psi^(-1/2) over (1, max]. It leans
+ * towards the modest regressions that take longest to see; large ones pay little for their smaller
+ * share because their evidence grows fast (tuned on the benchmark: 2x median 660 s -> 590 s, 5x and
+ * 20x unchanged, against a uniform prior up to 100).
+ */
+export function rollbackLogPrior(grid: OddsGrid, maxOddsRatio: number): Float64Array {
+  return tiltedLogPrior(grid, 1, maxOddsRatio * 1.001, -0.5);
 }
 
 /**
@@ -65,14 +77,14 @@ export class CountTest {
     checkRange('alpha', this.alpha, 0, 0.5);
     checkRange('promotionAlpha', this.promotionAlpha, 0, 0.5);
     if (!(this.margin >= 1.05 && this.margin <= 10)) throw new RangeError(`margin must be in [1.05, 10]; got ${this.margin}`);
-    const maxOddsRatio = options.maxOddsRatio ?? 100;
+    const maxOddsRatio = options.maxOddsRatio ?? DEFAULT_MAX_ODDS_RATIO;
     this.grid = buildOddsGrid({ ...options.grid, include: [...(options.grid?.include ?? []), this.margin, maxOddsRatio] });
     const gridMax = Math.exp(this.grid.logPsi[this.grid.logPsi.length - 1]);
     if (!(maxOddsRatio > this.margin && maxOddsRatio <= gridMax * (1 + 1e-6))) {
       throw new RangeError(`maxOddsRatio must be in (margin ${this.margin}, grid max ${gridMax}]; got ${maxOddsRatio}`);
     }
     this.logLik = new Float64Array(this.grid.logPsi.length);
-    this.rollbackLogPrior = uniformLogPrior(this.grid, 1, maxOddsRatio * 1.001);
+    this.rollbackLogPrior = rollbackLogPrior(this.grid, maxOddsRatio);
     this.fullLogPrior = uniformLogPrior(this.grid, 0, Infinity);
     this.promotion = nonInferiorityPrior(this.grid, this.margin);
   }

@@ -11,7 +11,7 @@ export interface QualityScoreTestOptions {
   readonly alpha: number;
   /** Promotion level. Range (0, 0.5). @default alpha */
   readonly promotionAlpha?: number;
-  /** Non-inferiority margin: promote when canary mean > baseline mean - margin. Range (0, 0.5]. @default 0.02 */
+  /** Non-inferiority margin: promote when canary mean > baseline mean - margin. Range (0, 0.5]. @default 0.05 */
   readonly margin?: number;
   /**
    * Precision of the normal mixture over the bet size, in units of summed inverse variance
@@ -56,7 +56,7 @@ export class QualityScoreTest {
   constructor(options: QualityScoreTestOptions) {
     this.alpha = options.alpha;
     this.promotionAlpha = options.promotionAlpha ?? options.alpha;
-    this.margin = options.margin ?? 0.02;
+    this.margin = options.margin ?? 0.05;
     this.rho = options.mixturePrecision ?? 100;
     if (!(this.alpha > 0 && this.alpha < 0.5)) throw new RangeError(`alpha must be in (0, 0.5); got ${this.alpha}`);
     if (!(this.promotionAlpha > 0 && this.promotionAlpha < 0.5)) throw new RangeError(`promotionAlpha must be in (0, 0.5); got ${this.promotionAlpha}`);

@@ -25,7 +25,7 @@ export interface SecureBucketProps {
   /** Delete noncurrent versions after this many days. @default 90 */
   readonly noncurrentVersionDays?: number;
   /** Bucket receiving this bucket's server access logs (CKV_AWS_18); unset only with a reason. */
-  readonly accessLogs?: { readonly bucket: S3Bucket; readonly prefix: string };
+  readonly accessLogs?: { readonly target: SecureBucket; readonly prefix: string };
   /** Statements added to the bucket policy (which always denies non-TLS access). */
   readonly extraPolicyStatements?: readonly DataAwsIamPolicyDocumentStatement[];
   /** Allow `terraform destroy` with objects inside: local (moto) environments only. @default false */
@@ -74,11 +74,20 @@ export class SecureBucket extends Construct {
     new S3BucketLifecycleConfiguration(this, 'lifecycle', { bucket: this.bucket.id, rule: rules, dependsOn: [versioning] });
 
     if (props.accessLogs) {
-      new S3BucketLogging(this, 'logging', { bucket: this.bucket.id, targetBucket: props.accessLogs.bucket.id, targetPrefix: props.accessLogs.prefix });
+      // S3 checks the target's policy grants log delivery, so that policy must exist first.
+      new S3BucketLogging(this, 'logging', {
+        bucket: this.bucket.id,
+        targetBucket: props.accessLogs.target.bucket.id,
+        targetPrefix: props.accessLogs.prefix,
+        dependsOn: [props.accessLogs.target.policy],
+      });
     }
 
     const document = new DataAwsIamPolicyDocument(this, 'policy-document', {
+      // Grants first: statement order means nothing to IAM, but moto's log-delivery check stops at
+      // the first statement whose principal is "*" (docs/local-aws.md, moto gaps).
       statement: [
+        ...(props.extraPolicyStatements ?? []),
         {
           sid: 'DenyInsecureTransport',
           effect: 'Deny',
@@ -87,7 +96,6 @@ export class SecureBucket extends Construct {
           principals: [{ type: '*', identifiers: ['*'] }],
           condition: [{ test: 'Bool', variable: 'aws:SecureTransport', values: ['false'] }],
         },
-        ...(props.extraPolicyStatements ?? []),
       ],
     });
     // After the public access block, so a policy is never briefly evaluated without it.

@@ -1,0 +1,3 @@
+export { FleetAlarms, ObservabilityPropError, type FleetAlarmsProps } from './fleet-alarms';
+export { FleetDashboard, type FleetDashboardProps } from './fleet-dashboard';
+export { AlarmTopic, type AlarmTopicProps } from './alarm-topic';

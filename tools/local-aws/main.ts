@@ -1,0 +1,49 @@
+// nx targets `local:aws-up`, `local:aws-down`, `local:aws-env`: the moto_server the local environment
+// deploys to, on a free loopback port, recorded in .local/moto.json for the other targets.
+import { localAwsEnv, startMoto } from './moto';
+import { clearMotoState, readMotoState, writeMotoState } from './state-file';
+
+async function up(): Promise<void> {
+  const running = readMotoState();
+  if (running && isAlive(running.pid)) {
+    process.stdout.write(`local AWS already running at ${running.endpoint} (pid ${running.pid})\n`);
+    return;
+  }
+  const moto = await startMoto({ detached: true });
+  writeMotoState({ endpoint: moto.endpoint, pid: moto.pid });
+  process.stdout.write(`local AWS (moto_server) running at ${moto.endpoint} (pid ${moto.pid}); stop it with \`npx nx run local:aws-down\`\n`);
+}
+
+function down(): void {
+  const running = readMotoState();
+  if (running && isAlive(running.pid)) process.kill(running.pid, 'SIGTERM');
+  clearMotoState();
+  process.stdout.write(running ? `stopped local AWS at ${running.endpoint}\n` : 'local AWS was not running\n');
+}
+
+function env(): void {
+  const running = readMotoState();
+  if (!running) throw new Error('the local AWS is not running; start it with `npx nx run local:aws-up`');
+  for (const [key, value] of Object.entries(localAwsEnv(running.endpoint))) process.stdout.write(`export ${key}=${value}\n`);
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const command = process.argv[2];
+const commands: Record<string, () => void | Promise<void>> = { up, down, env };
+const run = command ? commands[command] : undefined;
+if (!run) {
+  process.stderr.write(`usage: local-aws <up|down|env>; got ${JSON.stringify(command ?? null)}\n`);
+  process.exit(1);
+}
+Promise.resolve(run()).catch((error: Error) => {
+  process.stderr.write(`${error.message}\n`);
+  process.exit(1);
+});

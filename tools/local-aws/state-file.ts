@@ -1,0 +1,25 @@
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { WORKSPACE_ROOT } from '../workspace-root';
+
+/** Where `nx run local:aws-up` records the moto it started, for the other local targets. */
+export const MOTO_STATE_FILE = path.join(WORKSPACE_ROOT, '.local', 'moto.json');
+
+export interface MotoState {
+  readonly endpoint: string;
+  readonly pid: number;
+}
+
+export function readMotoState(): MotoState | undefined {
+  if (!existsSync(MOTO_STATE_FILE)) return undefined;
+  return JSON.parse(readFileSync(MOTO_STATE_FILE, 'utf8')) as MotoState;
+}
+
+export function writeMotoState(state: MotoState): void {
+  mkdirSync(path.dirname(MOTO_STATE_FILE), { recursive: true });
+  writeFileSync(MOTO_STATE_FILE, `${JSON.stringify(state, null, 2)}\n`);
+}
+
+export function clearMotoState(): void {
+  rmSync(MOTO_STATE_FILE, { force: true });
+}

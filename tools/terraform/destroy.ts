@@ -1,0 +1,24 @@
+// nx `destroy` target of non-production environments (the local one above all): tears a stack down.
+import { parseArgs } from 'node:util';
+import { assertCdktfApp } from '../cdktf/apps';
+import { loadEnvironmentConfig } from '../cdktf/environment-config';
+import { runTerraform } from './run-terraform';
+import { environmentOf, stackEnv } from './stack-target';
+import { selectStacks } from './stacks';
+
+async function main(): Promise<void> {
+  const { positionals, values } = parseArgs({ allowPositionals: true, options: { stack: { type: 'string' } } });
+  const app = assertCdktfApp(positionals[0]);
+  for (const stack of selectStacks(app, values.stack).reverse()) {
+    const environment = environmentOf(app, stack);
+    if (loadEnvironmentConfig(environment).tier === 'production') throw new Error(`${environment}: destroy is refused for a production environment`);
+    const env = stackEnv(app, stack);
+    await runTerraform(['init', '-input=false', '-reconfigure', '-no-color'], { cwd: stack.dir, env });
+    await runTerraform(['destroy', '-auto-approve', '-input=false', '-no-color'], { cwd: stack.dir, env, echo: true });
+  }
+}
+
+main().catch((error: Error) => {
+  process.stderr.write(`${error.message}\n`);
+  process.exit(1);
+});

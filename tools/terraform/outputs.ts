@@ -1,0 +1,35 @@
+// nx `outputs` target: the deployed environment's Terraform outputs as one machine-readable file,
+// dist/outputs/<env>.json, for the rollout operator and scripts.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { assertCdktfApp } from '../cdktf/apps';
+import { WORKSPACE_ROOT } from '../workspace-root';
+import { runTerraform } from './run-terraform';
+import { stackEnv } from './stack-target';
+import { synthesizedStacks } from './stacks';
+
+export function outputsFile(app: string): string {
+  return path.join(WORKSPACE_ROOT, 'dist', 'outputs', `${app}.json`);
+}
+
+async function main(): Promise<void> {
+  const app = assertCdktfApp(process.argv[2]);
+  const outputs: Record<string, unknown> = {};
+  for (const stack of synthesizedStacks(app)) {
+    const env = stackEnv(app, stack);
+    await runTerraform(['init', '-input=false', '-reconfigure', '-no-color'], { cwd: stack.dir, env });
+    const shown = await runTerraform(['output', '-json', '-no-color'], { cwd: stack.dir, env });
+    for (const [name, output] of Object.entries(JSON.parse(shown.stdout) as Record<string, { value: unknown }>)) {
+      outputs[name] = output.value;
+    }
+  }
+  const file = outputsFile(app);
+  mkdirSync(path.dirname(file), { recursive: true });
+  writeFileSync(file, `${JSON.stringify({ environment: app, outputs }, null, 2)}\n`);
+  process.stdout.write(`${file}\n`);
+}
+
+main().catch((error: Error) => {
+  process.stderr.write(`${error.message}\n`);
+  process.exit(1);
+});
