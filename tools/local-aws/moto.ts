@@ -68,6 +68,8 @@ export async function startMoto(options: { port?: number; detached?: boolean } =
   const port = options.port ?? (await freeLoopbackPort());
   const endpoint = `http://127.0.0.1:${port}`;
   const child = spawn('moto_server', ['-H', '127.0.0.1', '-p', String(port)], {
+    // AWS managed IAM policies (AmazonSSMManagedInstanceCore, ...) exist only when moto loads them.
+    env: { ...process.env, MOTO_IAM_LOAD_MANAGED_POLICIES: 'true' },
     stdio: 'ignore',
     detached: options.detached ?? false,
   });

@@ -8,13 +8,16 @@ import path from 'node:path';
 const ENVIRONMENTS = ['dev', 'staging', 'prod', 'local'];
 const appsDir = path.resolve(__dirname, '..', '..');
 
+// Local state of the bootstrap stacks; tests point it at a temporary folder.
+const stateDir = process.env.CANARYFLEET_BOOTSTRAP_STATE_DIR ?? path.join(appsDir, '..', '.local', 'bootstrap');
+
 const app = new App();
 for (const name of ENVIRONMENTS) {
   const { config } = require(path.join(appsDir, name, 'src', 'config.ts')) as { config: EnvironmentConfig };
   const stackDir = path.resolve(app.outdir, 'stacks', `state-${name}`);
   new StateBucketStack(app, `state-${name}`, {
     config,
-    localStatePath: path.relative(stackDir, path.join(appsDir, '..', '.local', 'bootstrap', `${name}.tfstate`)),
+    localStatePath: path.relative(stackDir, path.join(stateDir, `${name}.tfstate`)),
   });
 }
 app.synth();

@@ -127,7 +127,7 @@ export class CanaryRouting extends Construct {
       enableHttp2: true,
       accessLogs: { bucket: this.accessLogs.secureBucket.bucket.bucket, prefix: 'alb', enabled: true },
       // ELB checks it may write to the bucket when access logs are turned on.
-      dependsOn: [this.accessLogs.secureBucket.policy],
+      dependsOn: this.accessLogs.secureBucket.policy ? [this.accessLogs.secureBucket.policy] : [],
       tags: { Name: name },
     });
     this.loadBalancer.overrideLogicalId('alb');

@@ -41,6 +41,7 @@ export class EnvironmentStack extends TerraformStack {
       flowLogRetentionDays: config.network.flowLogRetentionDays,
       listenerPorts,
       serverPort: config.server.port,
+      localAws: config.localAws,
     });
 
     const publicSubnetIds = this.network.publicSubnets.map((subnet) => subnet.id);
@@ -59,6 +60,7 @@ export class EnvironmentStack extends TerraformStack {
       deletionProtection: routing.deletionProtection,
       stickinessSeconds: routing.stickinessSeconds,
       serverPort: config.server.port,
+      localAws: config.localAws,
       healthCheck: { path: config.server.healthPath, ...routing.healthCheck },
       slowStartSeconds: routing.slowStartSeconds,
       deregistrationDelaySeconds: routing.deregistrationDelaySeconds,

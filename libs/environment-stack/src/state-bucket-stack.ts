@@ -32,6 +32,7 @@ export class StateBucketStack extends TerraformStack {
       encryption: 'AES256',
       versioned: true,
       expireAfterDays: 365,
+      tlsOnly: !config.localAws,
       forceDestroy: config.localAws,
       extraPolicyStatements: [
         {
@@ -49,6 +50,8 @@ export class StateBucketStack extends TerraformStack {
       versioned: true,
       noncurrentVersionDays: 365,
       accessLogs: { target: logs, prefix: `${name}/` },
+      // moto cannot evaluate aws:SecureTransport and would deny terraform's own state reads (docs/local-aws.md).
+      tlsOnly: !config.localAws,
       // A state bucket is never destroyed by accident, except the throwaway one on moto.
       forceDestroy: config.localAws,
     });

@@ -35,6 +35,8 @@ export interface NetworkProps {
   readonly listenerPorts: readonly number[];
   /** Port the inference server listens on; only the load balancer reaches it. */
   readonly serverPort: number;
+  /** The AWS API is moto (local environment), which needs small workarounds. @default false */
+  readonly localAws?: boolean;
 }
 
 /**
@@ -127,6 +129,7 @@ export class Network extends Construct {
       vpcId: this.vpc.id,
       listenerPorts: props.listenerPorts,
       serverPort: props.serverPort,
+      localAws: props.localAws,
     });
   }
 

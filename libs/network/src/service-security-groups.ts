@@ -11,6 +11,8 @@ export interface ServiceSecurityGroupsProps {
   readonly listenerPorts: readonly number[];
   /** Port of the inference server on the instances. */
   readonly serverPort: number;
+  /** The AWS API is moto (local environment); see the workaround below. @default false */
+  readonly localAws?: boolean;
 }
 
 /**
@@ -24,6 +26,10 @@ export class ServiceSecurityGroups extends Construct {
 
   constructor(scope: Construct, id: string, props: ServiceSecurityGroupsProps) {
     super(scope, id);
+    // moto returns a referenced group as "<account>/<sg-id>" and drops the description of group-to-group
+    // rules, so every plan would show drift on them; locally only, terraform ignores both after creation
+    // (docs/local-aws.md).
+    const groupReferenceLifecycle = props.localAws ? { ignoreChanges: ['referenced_security_group_id', 'description'] } : undefined;
     this.loadBalancer = new SecurityGroup(this, 'load-balancer', {
       name: `${props.name}-alb`,
       description: 'Inference load balancer: listeners open to clients, egress to the fleets only',
@@ -57,6 +63,7 @@ export class ServiceSecurityGroups extends Construct {
       fromPort: props.serverPort,
       toPort: props.serverPort,
       referencedSecurityGroupId: this.fleet.id,
+      lifecycle: groupReferenceLifecycle,
     });
     new VpcSecurityGroupIngressRule(this, 'fleet-ingress-alb', {
       securityGroupId: this.fleet.id,
@@ -65,6 +72,7 @@ export class ServiceSecurityGroups extends Construct {
       fromPort: props.serverPort,
       toPort: props.serverPort,
       referencedSecurityGroupId: this.loadBalancer.id,
+      lifecycle: groupReferenceLifecycle,
     });
     // HTTPS out only: ECR image pulls, S3 model artifacts (via the gateway endpoint), SSM and CloudWatch.
     new VpcSecurityGroupEgressRule(this, 'fleet-egress-https', {

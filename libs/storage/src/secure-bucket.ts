@@ -28,6 +28,11 @@ export interface SecureBucketProps {
   readonly accessLogs?: { readonly target: SecureBucket; readonly prefix: string };
   /** Statements added to the bucket policy (which always denies non-TLS access). */
   readonly extraPolicyStatements?: readonly DataAwsIamPolicyDocumentStatement[];
+  /**
+   * Deny every request not made over TLS. Turned off only for moto (local environment): moto evaluates
+   * the policy without the aws:SecureTransport key and so denies every request, TLS or not. @default true
+   */
+  readonly tlsOnly?: boolean;
   /** Allow `terraform destroy` with objects inside: local (moto) environments only. @default false */
   readonly forceDestroy?: boolean;
 }
@@ -38,7 +43,8 @@ export interface SecureBucketProps {
  */
 export class SecureBucket extends Construct {
   readonly bucket: S3Bucket;
-  readonly policy: S3BucketPolicy;
+  /** Absent only when no statement applies (tlsOnly off and no extra statements): S3 rejects an empty policy. */
+  readonly policy?: S3BucketPolicy;
 
   constructor(scope: Construct, id: string, props: SecureBucketProps) {
     super(scope, id);
@@ -79,26 +85,31 @@ export class SecureBucket extends Construct {
         bucket: this.bucket.id,
         targetBucket: props.accessLogs.target.bucket.id,
         targetPrefix: props.accessLogs.prefix,
-        dependsOn: [props.accessLogs.target.policy],
+        dependsOn: props.accessLogs.target.policy ? [props.accessLogs.target.policy] : [],
       });
     }
 
-    const document = new DataAwsIamPolicyDocument(this, 'policy-document', {
+    const statements: DataAwsIamPolicyDocumentStatement[] = [
       // Grants first: statement order means nothing to IAM, but moto's log-delivery check stops at
       // the first statement whose principal is "*" (docs/local-aws.md, moto gaps).
-      statement: [
-        ...(props.extraPolicyStatements ?? []),
-        {
-          sid: 'DenyInsecureTransport',
-          effect: 'Deny',
-          actions: ['s3:*'],
-          resources: [this.bucket.arn, `${this.bucket.arn}/*`],
-          principals: [{ type: '*', identifiers: ['*'] }],
-          condition: [{ test: 'Bool', variable: 'aws:SecureTransport', values: ['false'] }],
-        },
-      ],
-    });
-    // After the public access block, so a policy is never briefly evaluated without it.
-    this.policy = new S3BucketPolicy(this, 'policy', { bucket: this.bucket.id, policy: document.json, dependsOn: [publicAccess] });
+      ...(props.extraPolicyStatements ?? []),
+      ...(props.tlsOnly === false
+        ? []
+        : [
+            {
+              sid: 'DenyInsecureTransport',
+              effect: 'Deny',
+              actions: ['s3:*'],
+              resources: [this.bucket.arn, `${this.bucket.arn}/*`],
+              principals: [{ type: '*', identifiers: ['*'] }],
+              condition: [{ test: 'Bool', variable: 'aws:SecureTransport', values: ['false'] }],
+            },
+          ]),
+    ];
+    if (statements.length > 0) {
+      const document = new DataAwsIamPolicyDocument(this, 'policy-document', { statement: statements });
+      // After the public access block, so a policy is never briefly evaluated without it.
+      this.policy = new S3BucketPolicy(this, 'policy', { bucket: this.bucket.id, policy: document.json, dependsOn: [publicAccess] });
+    }
   }
 }

@@ -1,4 +1,4 @@
-import { Judge } from './judge-api';
+import { Judge } from '../src/index';
 import { badOf, type Scenario, STABLE_P99_MS, type Tick, TICK_SECONDS } from './simulator';
 
 export type Verdict = 'rollback' | 'promote' | null;

@@ -1,4 +1,4 @@
-import { CountTest, createRng, Judge, QualityScoreTest } from './judge-api';
+import { CountTest, createRng, Judge, QualityScoreTest } from '../src/index';
 
 /** Microseconds per interval for each evaluation, median of repeated batches (after warm-up). */
 export function measureEvaluationCost(): Record<string, number> {

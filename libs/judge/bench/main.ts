@@ -1,6 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { createRng, planPower } from './judge-api';
+import { createRng, planPower } from '../src/index';
 import { measureEvaluationCost } from './cost';
 import { fixedHorizon, type MethodFactory, naivePeeking, ours, threshold } from './methods';
 import { SCENARIOS } from './scenarios';

@@ -1,4 +1,4 @@
-import type { Rng } from './judge-api';
+import type { Rng } from '../src/index';
 
 /** What a scenario changes on the canary: its error rate and its latency distribution. */
 export interface Scenario {

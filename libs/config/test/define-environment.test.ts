@@ -1,0 +1,131 @@
+import { assertDistinctNetworks, ConfigError, defineEnvironment, type EnvironmentInput } from '../src';
+import { validEnvironment, validProduction } from './valid-environment';
+
+type Patch = (env: EnvironmentInput) => void;
+
+function errorFor(patch: Patch, base: () => EnvironmentInput = validEnvironment): string {
+  const env = base();
+  patch(env);
+  try {
+    defineEnvironment(env);
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError);
+    return (error as Error).message;
+  }
+  throw new Error('expected the config to be rejected');
+}
+
+describe('defineEnvironment', () => {
+  test('accepts a valid environment and fills every default', () => {
+    const config = defineEnvironment(validEnvironment());
+    expect(config.network).toEqual({ vpcCidr: '10.10.0.0/16', azCount: 2, natGateways: 'single', reservedCidrs: [], flowLogRetentionDays: 365 });
+    expect(config.routing).toMatchObject({
+      idleTimeoutSeconds: 120,
+      deletionProtection: true,
+      stickinessSeconds: 3600,
+      slowStartSeconds: 60,
+      deregistrationDelaySeconds: 300,
+      loadBalancingAlgorithm: 'least_outstanding_requests',
+      initialWeights: { stable: 100, canary: 0 },
+      headerOverride: { header: 'X-Canary', canaryValue: 'always', stableValue: 'never', canaryPriority: 10, stablePriority: 20 },
+    });
+    expect(config.localAws).toBe(false);
+    expect(config.fleet.rootVolumeGiB).toBe(100);
+  });
+
+  test('accepts a valid production environment', () => {
+    expect(defineEnvironment(validProduction()).tier).toBe('production');
+  });
+
+  test('the message names the environment, the field, the value and what is allowed', () => {
+    expect(errorFor((env) => (env.network.azCount = 1))).toBe(
+      'Invalid configuration for environment "dev":\n  - network.azCount = 1: must be an integer from 2 to 4 (an ALB needs subnets in at least 2 availability zones)',
+    );
+  });
+
+  test('reports every problem at once', () => {
+    const message = errorFor((env) => {
+      env.network.azCount = 9;
+      env.server.port = 80;
+    });
+    expect(message).toContain('network.azCount = 9');
+    expect(message).toContain('server.port = 80: must be an integer from 1024 to 65535 (unprivileged ports only)');
+  });
+
+  const rules: Array<[string, Patch, string]> = [
+    ['environment name', (e) => (e.name = 'Dev_1'), 'name = "Dev_1": must be 2-16 lowercase letters, digits or -, starting with a letter'],
+    ['tier', (e) => ((e as { tier: string }).tier = 'prod'), 'tier = "prod": must be \'production\' or \'non-production\''],
+    ['region', (e) => (e.region = 'useast1'), 'region = "useast1": must be an AWS region like us-east-1'],
+    ['account', (e) => (e.account = '1234'), 'account = "1234": must be a 12-digit AWS account id'],
+    ['VPC CIDR syntax', (e) => (e.network.vpcCidr = '10.0.0.1/16'), 'network.vpcCidr = "10.0.0.1/16": must be an IPv4 CIDR block like 10.20.0.0/16 (network address, no host bits)'],
+    ['VPC CIDR size', (e) => (e.network.vpcCidr = '10.0.0.0/8'), 'network.vpcCidr = "10.0.0.0/8": must have a prefix length from /16 to /24'],
+    ['fewer than 2 AZs', (e) => (e.network.azCount = 1), 'network.azCount = 1: must be an integer from 2 to 4'],
+    ['AZ count integer', (e) => (e.network.azCount = 2.5), 'network.azCount = 2.5: must be an integer from 2 to 4'],
+    ['NAT mode', (e) => ((e.network as { natGateways: string }).natGateways = 'none'), 'network.natGateways = "none": must be \'single\' or \'per-az\''],
+    ['overlapping CIDRs', (e) => (e.network.reservedCidrs = ['10.10.128.0/17']), 'network.reservedCidrs.0 = "10.10.128.0/17": must not overlap network.vpcCidr (10.10.0.0/16)'],
+    ['flow log retention', (e) => ((e.network as { flowLogRetentionDays: number }).flowLogRetentionDays = 10), 'network.flowLogRetentionDays = 10: must be a CloudWatch Logs retention'],
+    ['no instance type', (e) => (e.fleet.instanceTypes = []), 'fleet.instanceTypes = []: must list at least one EC2 instance type'],
+    ['instance type syntax', (e) => (e.fleet.instanceTypes = ['g6 xlarge']), 'fleet.instanceTypes.0 = "g6 xlarge": must be an EC2 instance type like g6.xlarge'],
+    ['GPU and CPU mixed', (e) => (e.fleet.instanceTypes = ['g6.xlarge', 'c7i.xlarge']), 'fleet.instanceTypes = ["g6.xlarge","c7i.xlarge"]: must be all GPU or all CPU instance types'],
+    ['duplicate instance type', (e) => (e.fleet.instanceTypes = ['c7i.xlarge', 'c7i.xlarge']), 'fleet.instanceTypes = ["c7i.xlarge","c7i.xlarge"]: must not list an instance type twice'],
+    ['min above max', (e) => Object.assign(e.fleet, { minCapacity: 3, maxCapacity: 2, initialCapacity: 2 }), 'fleet.minCapacity = 3: must be <= fleet.maxCapacity (2)'],
+    ['initial outside min..max', (e) => (e.fleet.initialCapacity = 5), 'fleet.initialCapacity = 5: must be from fleet.minCapacity (1) to fleet.maxCapacity (2)'],
+    ['root volume', (e) => (e.fleet.rootVolumeGiB = 8), 'fleet.rootVolumeGiB = 8: must be an integer from 20 to 16384'],
+    ['grace period', (e) => (e.fleet.healthCheckGracePeriodSeconds = 30), 'fleet.healthCheckGracePeriodSeconds = 30: must be an integer from 60 to 7200'],
+    ['AMI parameter', (e) => (e.fleet.amiParameter = '/my/ami'), 'fleet.amiParameter = "/my/ami": must be a public SSM parameter path under /aws/service/'],
+    ['image without tag', (e) => (e.server.image = 'llm-server'), 'server.image = "llm-server": must be a container image reference with a tag or digest'],
+    ['privileged port', (e) => (e.server.port = 80), 'server.port = 80: must be an integer from 1024 to 65535 (unprivileged ports only)'],
+    ['health path', (e) => (e.server.healthPath = 'health'), 'server.healthPath = "health": must be a URL path starting with \'/\''],
+    ['model artifact location', (e) => (e.server.modelArtifactUri = 's3://bucket/models'), 'server.modelArtifactUri = "s3://bucket/models": must be an S3 prefix like s3://bucket/models/ (ending in \'/\')'],
+    ['model version', (e) => (e.server.initialModelVersion = ''), 'server.initialModelVersion = "": must be 1-64 characters of letters, digits, ., _ or -'],
+    ['hop limit 2 without a reason', (e) => (e.server.imdsHopLimit2Reason = 'docker'), 'server.imdsHopLimit2Reason = "docker": must explain in at least 10 characters why the container needs hop limit 2'],
+    ['certificate ARN', (e) => (e.routing.certificateArn = 'arn:aws:iam::1:cert'), 'routing.certificateArn = "arn:aws:iam::1:cert": must be an ACM certificate ARN'],
+    ['plain HTTP without a reason', (e) => delete e.routing.plainHttpReason, 'routing.plainHttpReason = missing: is required when routing.certificateArn is null'],
+    ['idle timeout', (e) => (e.routing.idleTimeoutSeconds = 0), 'routing.idleTimeoutSeconds = 0: must be an integer from 1 to 4000'],
+    ['stickiness out of range', (e) => (e.routing.stickinessSeconds = 604801), 'routing.stickinessSeconds = 604801: must be an integer from 0 to 604800 (0 turns stickiness off)'],
+    ['slow start out of range', (e) => (e.routing.slowStartSeconds = 10), 'routing.slowStartSeconds = 10: must be 0 (off) or from 30 to 900 seconds'],
+    ['slow start above 900', (e) => (e.routing.slowStartSeconds = 901), 'routing.slowStartSeconds = 901: must be an integer from 0 to 900'],
+    ['deregistration delay', (e) => (e.routing.deregistrationDelaySeconds = 4000), 'routing.deregistrationDelaySeconds = 4000: must be an integer from 0 to 3600'],
+    ['weight not an integer', (e) => (e.routing.initialWeights = { stable: 99.5, canary: 0.5 }), 'routing.initialWeights.stable = 99.5: must be an integer from 0 to 100 percent'],
+    ['weight out of range', (e) => (e.routing.initialWeights = { stable: 120, canary: -20 }), 'routing.initialWeights.stable = 120: must be an integer from 0 to 100 percent'],
+    ['weights not summing to 100', (e) => (e.routing.initialWeights = { stable: 90, canary: 5 }), 'routing.initialWeights = {"stable":90,"canary":5}: must sum to 100 percent (stable 90 + canary 5 = 95)'],
+    ['duplicate rule priorities', (e) => (e.routing.headerOverride = { canaryPriority: 10, stablePriority: 10 }), 'routing.headerOverride.stablePriority = 10: must differ from routing.headerOverride.canaryPriority (10): listener rule priorities are unique'],
+    ['header override with an empty value', (e) => (e.routing.headerOverride = { canaryValue: '' }), 'routing.headerOverride.canaryValue = "": must be a non-empty header value'],
+    ['header override values equal', (e) => (e.routing.headerOverride = { canaryValue: 'yes', stableValue: 'YES' }), 'routing.headerOverride.stableValue = "YES": must differ from routing.headerOverride.canaryValue ("yes"; ALB compares header values case-insensitively)'],
+    ['header name', (e) => (e.routing.headerOverride = { header: 'X Canary' }), 'routing.headerOverride.header = "X Canary": must be an HTTP header name (letters, digits, -)'],
+    ['same HTTP and HTTPS port', (e) => (e.routing.httpsPort = 80), 'routing.httpsPort = 80: must differ from routing.httpPort (80)'],
+    ['WAF ACL ARN', (e) => (e.routing.webAclArn = 'arn:aws:wafv2:us-east-1:1:global/webacl/x'), 'routing.webAclArn = "arn:aws:wafv2:us-east-1:1:global/webacl/x": must be a regional WAFv2 web ACL ARN'],
+    ['state bucket', (e) => (e.stateBackend.bucket = 'My_Bucket'), 'stateBackend.bucket = "My_Bucket": must be an S3 bucket name (3-63 lowercase letters, digits, . or -)'],
+    ['alarm email', (e) => (e.alarms = { email: 'oncall' }), 'alarms.email = "oncall": must be an email address'],
+    ['unknown field', (e) => ((e.network as Record<string, unknown>).vpcCidrs = 'x'), 'network.vpcCidrs: unknown field(s); check the spelling against libs/config/src/schema.ts'],
+  ];
+
+  test.each(rules)('rejects %s', (_rule, patch, expected) => {
+    expect(errorFor(patch)).toContain(`  - ${expected}`);
+  });
+
+  const productionRules: Array<[string, Patch, string]> = [
+    ['prod without a certificate', (e) => (e.routing = { certificateArn: null, plainHttpReason: 'we would rather not pay for a certificate' }), 'routing.certificateArn = null: is required in a production environment: production serves HTTPS only'],
+    ['prod without deletion protection', (e) => (e.routing.deletionProtection = false), 'routing.deletionProtection = false: must be true in a production environment'],
+    ['prod in 2 AZs', (e) => (e.network.azCount = 2), 'network.azCount = 2: must be at least 3 in a production environment'],
+    ['prod with one NAT gateway', (e) => (e.network.natGateways = 'single'), "network.natGateways = \"single\": must be 'per-az' in a production environment"],
+    ['prod on the local AWS', (e) => (e.localAws = true), 'localAws = true: must be false in a production environment'],
+  ];
+
+  test.each(productionRules)('rejects %s', (_rule, patch, expected) => {
+    expect(errorFor(patch, validProduction)).toContain(`  - ${expected}`);
+  });
+});
+
+describe('assertDistinctNetworks', () => {
+  test('accepts environments in separate address space', () => {
+    expect(() => assertDistinctNetworks([defineEnvironment(validEnvironment()), defineEnvironment(validProduction())])).not.toThrow();
+  });
+
+  test('rejects overlapping VPC CIDRs across environments', () => {
+    const staging = defineEnvironment({ ...validEnvironment(), name: 'staging', network: { vpcCidr: '10.10.64.0/18' } });
+    expect(() => assertDistinctNetworks([defineEnvironment(validEnvironment()), staging])).toThrow(
+      'Invalid configuration for environment "staging":\n  - network.vpcCidr = "10.10.64.0/18": must not overlap environment "dev" (10.10.0.0/16)',
+    );
+  });
+});

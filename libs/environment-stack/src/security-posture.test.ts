@@ -1,0 +1,189 @@
+// The security posture of every environment's synthesized Terraform, one test per checkov check it
+// mirrors. Deliberate exceptions live in security-exceptions.ts with their reasons; anything else fails.
+import type { EnvironmentConfig } from '@canaryfleet/config';
+import { Testing } from 'cdktf';
+import path from 'node:path';
+import { EnvironmentStack } from './environment-stack';
+import { SECURITY_EXCEPTIONS } from './security-exceptions';
+import { StateBucketStack } from './state-bucket-stack';
+
+type Resource = Record<string, unknown>;
+type Stack = { name: string; resources: Map<string, Resource> };
+
+const ENVIRONMENTS = ['dev', 'staging', 'prod', 'local'];
+// Environment files are loaded by path (as apps/bootstrap does): libraries never import apps.
+const appsDir = path.resolve(__dirname, '..', '..', '..', 'apps');
+const configs = ENVIRONMENTS.map((name) => (require(path.join(appsDir, name, 'src', 'config.ts')) as { config: EnvironmentConfig }).config);
+
+function resources(synthesized: string): Map<string, Resource> {
+  const json = JSON.parse(synthesized) as { resource?: Record<string, Record<string, Resource>> };
+  const map = new Map<string, Resource>();
+  for (const [type, byName] of Object.entries(json.resource ?? {})) {
+    for (const [name, body] of Object.entries(byName)) map.set(`${type}.${name}`, body);
+  }
+  return map;
+}
+
+const environmentStacks: Stack[] = configs.map((config) => ({ name: config.name, resources: resources(Testing.synth(new EnvironmentStack(Testing.app(), config))) }));
+const stateStacks: Stack[] = configs.map((config) => ({
+  name: `state-${config.name}`,
+  resources: resources(Testing.synth(new StateBucketStack(Testing.app(), `state-${config.name}`, { config, localStatePath: 'x.tfstate' }))),
+}));
+const allStacks = [...environmentStacks, ...stateStacks];
+
+function ofType(stack: Stack, type: string): [string, Resource][] {
+  return [...stack.resources].filter(([address]) => address.startsWith(`${type}.`));
+}
+
+/** `${aws_s3_bucket.x.id}` -> 'aws_s3_bucket.x' */
+function referenced(value: unknown): string | undefined {
+  return typeof value === 'string' ? /^\$\{([\w-]+\.[\w-]+)\.\w+\}$/.exec(value)?.[1] : undefined;
+}
+
+/** Findings `<stack>: <address>` of one check over the given stacks. */
+function findings(stacks: readonly Stack[], offends: (stack: Stack, address: string, resource: Resource) => boolean, type: string): string[] {
+  return stacks.flatMap((stack) => ofType(stack, type).filter(([address, resource]) => offends(stack, address, resource)).map(([address]) => `${stack.name}: ${address}`));
+}
+
+function declared(check: string): string[] {
+  return SECURITY_EXCEPTIONS.filter((e) => e.check === check).flatMap((e) => e.stacks.map((stack) => `${stack}: ${e.address}`));
+}
+
+function expectOnlyDeclared(check: string, found: string[]): void {
+  expect({ check, findings: [...found].sort() }).toEqual({ check, findings: declared(check).sort() });
+}
+
+const listeners = (stack: Stack) => ofType(stack, 'aws_lb_listener').map(([, r]) => r);
+const isRedirectToHttps = (listener: Resource) =>
+  (listener.default_action as Resource[]).some((a) => a.type === 'redirect' && (a.redirect as Resource).protocol === 'HTTPS');
+const openIngress = (port: number) => (_: Stack, __: string, rule: Resource) =>
+  (rule.cidr_ipv4 === '0.0.0.0/0' || rule.cidr_ipv6 === '::/0') && (rule.ip_protocol === '-1' || ((rule.from_port as number) <= port && port <= (rule.to_port as number)));
+
+/** Buckets and the bucket each companion resource points at. */
+function bucketsWith(stack: Stack, companionType: string, ok: (companion: Resource) => boolean): Set<string> {
+  return new Set(ofType(stack, companionType).filter(([, r]) => ok(r)).map(([, r]) => referenced(r.bucket) ?? ''));
+}
+
+describe('security posture of every environment (checkov checks mirrored)', () => {
+  it('synthesizes every environment and its state bucket', () => {
+    expect(environmentStacks.map((s) => s.name)).toEqual(ENVIRONMENTS);
+    for (const stack of allStacks) expect(stack.resources.size).toBeGreaterThan(0);
+  });
+
+  it('CKV_AWS_2: listeners use HTTPS or redirect to it', () => {
+    expectOnlyDeclared('CKV_AWS_2', findings(environmentStacks, (_, __, r) => r.protocol !== 'HTTPS' && !isRedirectToHttps(r), 'aws_lb_listener'));
+  });
+
+  it('CKV_AWS_103: HTTPS listeners allow TLS 1.2 or newer only', () => {
+    expectOnlyDeclared('CKV_AWS_103', findings(environmentStacks, (_, __, r) => r.protocol === 'HTTPS' && !/TLS13|TLS-1-2/.test(String(r.ssl_policy)), 'aws_lb_listener'));
+  });
+
+  it('CKV_AWS_91: load balancers write access logs', () => {
+    expectOnlyDeclared('CKV_AWS_91', findings(environmentStacks, (_, __, r) => (r.access_logs as Resource | undefined)?.enabled !== true, 'aws_lb'));
+  });
+
+  it('CKV_AWS_131: load balancers drop invalid header fields', () => {
+    expectOnlyDeclared('CKV_AWS_131', findings(environmentStacks, (_, __, r) => r.drop_invalid_header_fields !== true, 'aws_lb'));
+  });
+
+  it('CKV_AWS_150: load balancers have deletion protection', () => {
+    expectOnlyDeclared('CKV_AWS_150', findings(environmentStacks, (_, __, r) => r.enable_deletion_protection !== true, 'aws_lb'));
+  });
+
+  it('CKV_AWS_79: launch templates require IMDSv2', () => {
+    expectOnlyDeclared('CKV_AWS_79', findings(environmentStacks, (_, __, r) => (r.metadata_options as Resource | undefined)?.http_tokens !== 'required', 'aws_launch_template'));
+  });
+
+  it('CKV_AWS_341: launch templates keep the IMDS hop limit at 1', () => {
+    expectOnlyDeclared('CKV_AWS_341', findings(environmentStacks, (_, __, r) => ((r.metadata_options as Resource | undefined)?.http_put_response_hop_limit ?? 1) !== 1, 'aws_launch_template'));
+  });
+
+  it('CKV_AWS_88: instances get no public IP', () => {
+    expectOnlyDeclared('CKV_AWS_88', findings(environmentStacks, (_, __, r) => ((r.network_interfaces as Resource[] | undefined) ?? [{}]).some((n) => n.associate_public_ip_address !== 'false'), 'aws_launch_template'));
+  });
+
+  it('CKV_AWS_153: Auto Scaling groups propagate their tags to instances', () => {
+    expectOnlyDeclared('CKV_AWS_153', findings(environmentStacks, (_, __, r) => !((r.tag as Resource[] | undefined) ?? []).length || (r.tag as Resource[]).some((t) => t.propagate_at_launch !== true), 'aws_autoscaling_group'));
+  });
+
+  it('CKV_AWS_23: every security group and rule has a description', () => {
+    const missing = [
+      ...findings(environmentStacks, (_, __, r) => !r.description, 'aws_security_group'),
+      ...findings(environmentStacks, (_, __, r) => !r.description, 'aws_vpc_security_group_ingress_rule'),
+      ...findings(environmentStacks, (_, __, r) => !r.description, 'aws_vpc_security_group_egress_rule'),
+    ];
+    expectOnlyDeclared('CKV_AWS_23', missing);
+  });
+
+  it('CKV_AWS_24: no ingress from anywhere to port 22', () => {
+    expectOnlyDeclared('CKV_AWS_24', findings(environmentStacks, openIngress(22), 'aws_vpc_security_group_ingress_rule'));
+  });
+
+  it('CKV_AWS_25: no ingress from anywhere to port 3389', () => {
+    expectOnlyDeclared('CKV_AWS_25', findings(environmentStacks, openIngress(3389), 'aws_vpc_security_group_ingress_rule'));
+  });
+
+  it('CKV_AWS_260: no ingress from anywhere to port 80', () => {
+    expectOnlyDeclared('CKV_AWS_260', findings(environmentStacks, openIngress(80), 'aws_vpc_security_group_ingress_rule'));
+  });
+
+  it('CKV_AWS_130: subnets do not assign public IPs', () => {
+    expectOnlyDeclared('CKV_AWS_130', findings(environmentStacks, (_, __, r) => r.map_public_ip_on_launch !== false, 'aws_subnet'));
+  });
+
+  it('CKV2_AWS_5: every security group is attached to a resource', () => {
+    const attached = (stack: Stack, address: string) =>
+      [...stack.resources].some(([other, body]) => !other.includes('security_group') && JSON.stringify(body).includes(`\${${address}.id}`));
+    expectOnlyDeclared('CKV2_AWS_5', findings(environmentStacks, (stack, address) => !attached(stack, address), 'aws_security_group'));
+  });
+
+  it('CKV2_AWS_11: VPCs have flow logs', () => {
+    expectOnlyDeclared('CKV2_AWS_11', findings(environmentStacks, (stack, address) => !ofType(stack, 'aws_flow_log').some(([, f]) => f.vpc_id === `\${${address}.id}`), 'aws_vpc'));
+  });
+
+  it('CKV2_AWS_12: the default security group allows nothing', () => {
+    const missing = environmentStacks.filter((s) => ofType(s, 'aws_default_security_group').length === 0).map((s) => `${s.name}: aws_default_security_group (missing)`);
+    const open = findings(environmentStacks, (_, __, r) => r.ingress !== undefined || r.egress !== undefined, 'aws_default_security_group');
+    expectOnlyDeclared('CKV2_AWS_12', [...missing, ...open]);
+  });
+
+  it('CKV2_AWS_15: Auto Scaling groups behind a load balancer use ELB health checks', () => {
+    expectOnlyDeclared('CKV2_AWS_15', findings(environmentStacks, (_, __, r) => r.target_group_arns !== undefined && r.health_check_type !== 'ELB', 'aws_autoscaling_group'));
+  });
+
+  it('CKV2_AWS_20: load balancers redirect HTTP to HTTPS', () => {
+    const redirects = (stack: Stack) => listeners(stack).some(isRedirectToHttps);
+    expectOnlyDeclared('CKV2_AWS_20', findings(environmentStacks, (stack) => !redirects(stack), 'aws_lb'));
+  });
+
+  it('CKV2_AWS_28: public load balancers are protected by a WAF', () => {
+    const protectedBy = (stack: Stack, address: string) => ofType(stack, 'aws_wafv2_web_acl_association').some(([, a]) => a.resource_arn === `\${${address}.arn}`);
+    expectOnlyDeclared('CKV2_AWS_28', findings(environmentStacks, (stack, address, r) => r.internal !== true && !protectedBy(stack, address), 'aws_lb'));
+  });
+
+  it('CKV_AWS_21: buckets are versioned', () => {
+    expectOnlyDeclared('CKV_AWS_21', findings(allStacks, (stack, address) => !bucketsWith(stack, 'aws_s3_bucket_versioning', (v) => (v.versioning_configuration as Resource).status === 'Enabled').has(address), 'aws_s3_bucket'));
+  });
+
+  it('CKV_AWS_145: buckets are encrypted with KMS', () => {
+    const kms = (e: Resource) => (e.rule as Resource[]).every((rule) => (rule.apply_server_side_encryption_by_default as Resource).sse_algorithm === 'aws:kms');
+    expectOnlyDeclared('CKV_AWS_145', findings(allStacks, (stack, address) => !bucketsWith(stack, 'aws_s3_bucket_server_side_encryption_configuration', kms).has(address), 'aws_s3_bucket'));
+  });
+
+  it('CKV_AWS_18: buckets have server access logging', () => {
+    expectOnlyDeclared('CKV_AWS_18', findings(allStacks, (stack, address) => !bucketsWith(stack, 'aws_s3_bucket_logging', () => true).has(address), 'aws_s3_bucket'));
+  });
+
+  it('CKV2_AWS_6 (the issue\'s "6"): buckets block public access', () => {
+    const blocked = (b: Resource) => b.block_public_acls === true && b.block_public_policy === true && b.ignore_public_acls === true && b.restrict_public_buckets === true;
+    expectOnlyDeclared('CKV2_AWS_6', findings(allStacks, (stack, address) => !bucketsWith(stack, 'aws_s3_bucket_public_access_block', blocked).has(address), 'aws_s3_bucket'));
+  });
+
+  it('declares every exception with a reason, for a known stack', () => {
+    const stacks = new Set(allStacks.map((s) => s.name));
+    for (const exception of SECURITY_EXCEPTIONS) {
+      expect(exception.reason.length).toBeGreaterThan(20);
+      for (const stack of exception.stacks) expect(stacks).toContain(stack);
+    }
+  });
+});

@@ -1,0 +1,121 @@
+import { Testing, TerraformStack } from 'cdktf';
+import { InferenceFleet, type InferenceFleetProps } from './inference-fleet';
+
+function props(overrides: Partial<InferenceFleetProps> = {}): InferenceFleetProps {
+  return {
+    environment: 'test',
+    colour: 'blue',
+    initialRole: 'stable',
+    instanceTypes: ['g6.xlarge'],
+    minCapacity: 1,
+    maxCapacity: 4,
+    initialCapacity: 2,
+    privateSubnetIds: ['subnet-a', 'subnet-b'],
+    securityGroupId: 'sg-fleet',
+    targetGroupArn: 'arn:tg-blue',
+    trafficStateParameterName: '/canaryfleet/test/traffic-state',
+    trafficStateParameterArn: 'arn:aws:ssm:us-east-1:111111111111:parameter/canaryfleet/test/traffic-state',
+    image: '111111111111.dkr.ecr.us-east-1.amazonaws.com/llm-server:1.4.2',
+    port: 8080,
+    healthPath: '/health',
+    modelArtifactUri: 's3://models-bucket/test/',
+    ...overrides,
+  };
+}
+
+type Synth = { resource: Record<string, Record<string, Record<string, unknown>>> };
+function synth(overrides: Partial<InferenceFleetProps> = {}): Synth {
+  const stack = new TerraformStack(Testing.app(), 'test');
+  new InferenceFleet(stack, 'fleet', props(overrides));
+  return JSON.parse(Testing.synth(stack)) as Synth;
+}
+
+describe('InferenceFleet', () => {
+  const json = synth();
+
+  it('launches GPU instances from the Deep Learning AMI with IMDSv2, encrypted gp3 and no public IP', () => {
+    expect(json.resource.aws_launch_template.launch_template_blue).toMatchObject({
+      image_id: 'resolve:ssm:/aws/service/deeplearning/ami/x86_64/base-oss-nvidia-driver-gpu-amazon-linux-2023/latest/ami-id',
+      instance_type: 'g6.xlarge',
+      metadata_options: { http_tokens: 'required', http_put_response_hop_limit: 1, http_endpoint: 'enabled' },
+      monitoring: { enabled: true },
+      block_device_mappings: [{ device_name: '/dev/xvda', ebs: { volume_size: 100, volume_type: 'gp3', encrypted: 'true' } }],
+      network_interfaces: [{ associate_public_ip_address: 'false', security_groups: ['sg-fleet'] }],
+    });
+    const userData = Buffer.from(json.resource.aws_launch_template.launch_template_blue.user_data as string, 'base64').toString();
+    expect(userData).toContain('--gpus all');
+  });
+
+  it('uses Amazon Linux 2023 for CPU types and hop limit 2 only with a reason', () => {
+    const cpu = synth({ instanceTypes: ['c7i.xlarge'], imdsHopLimit2Reason: 'the server container calls IMDS over the docker bridge' });
+    expect(cpu.resource.aws_launch_template.launch_template_blue).toMatchObject({
+      image_id: 'resolve:ssm:/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64',
+      metadata_options: { http_put_response_hop_limit: 2 },
+    });
+  });
+
+  it('runs an ELB-checked ASG behind its target group whose desired capacity the operator owns', () => {
+    expect(json.resource.aws_autoscaling_group.asg_blue).toMatchObject({
+      name: 'canaryfleet-test-blue',
+      min_size: 1,
+      max_size: 4,
+      desired_capacity: 2,
+      health_check_type: 'ELB',
+      health_check_grace_period: 900,
+      target_group_arns: ['arn:tg-blue'],
+      vpc_zone_identifier: ['subnet-a', 'subnet-b'],
+      lifecycle: { ignore_changes: ['desired_capacity', 'min_size'] },
+      instance_refresh: { strategy: 'Rolling', preferences: { min_healthy_percentage: 100 } },
+      tag: [
+        { key: 'Name', value: 'canaryfleet-test-blue', propagate_at_launch: true },
+        { key: 'Fleet', value: 'blue', propagate_at_launch: true },
+      ],
+    });
+  });
+
+  it('starts the idle canary fleet at zero instances', () => {
+    const canary = synth({ colour: 'green', initialRole: 'canary' });
+    expect(canary.resource.aws_autoscaling_group.asg_green).toMatchObject({ min_size: 0, desired_capacity: 0, max_size: 4 });
+  });
+
+  it('mixes instance types in one ASG, on-demand only', () => {
+    const mixed = synth({ instanceTypes: ['g6.2xlarge', 'g6e.xlarge'] });
+    expect(mixed.resource.aws_autoscaling_group.asg_blue).toMatchObject({
+      mixed_instances_policy: {
+        instances_distribution: { on_demand_percentage_above_base_capacity: 100 },
+        launch_template: { override: [{ instance_type: 'g6.2xlarge' }, { instance_type: 'g6e.xlarge' }] },
+      },
+    });
+  });
+
+  it('grants least privilege: the traffic-state parameter, the model prefix and one ECR repository', () => {
+    const policy = JSON.parse(Object.values(json.resource.aws_iam_role_policy)[0].policy as string) as { Statement: { Sid: string; Action: unknown; Resource: unknown }[] };
+    const bySid = Object.fromEntries(policy.Statement.map((s) => [s.Sid, s]));
+    expect(bySid.ReadTrafficState).toMatchObject({ Action: 'ssm:GetParameter', Resource: 'arn:aws:ssm:us-east-1:111111111111:parameter/canaryfleet/test/traffic-state' });
+    expect(bySid.ReadModelArtifacts).toMatchObject({ Action: 's3:GetObject', Resource: 'arn:aws:s3:::models-bucket/test/*' });
+    expect(bySid.PullServerImage).toMatchObject({ Resource: 'arn:aws:ecr:us-east-1:111111111111:repository/llm-server' });
+    const attached = Object.values(json.resource.aws_iam_role_policy_attachment).map((a) => a.policy_arn as string).sort();
+    expect(attached).toEqual(['arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore', 'arn:aws:iam::aws:policy/CloudWatchAgentServerPolicy']);
+  });
+
+  it('works around moto only when localAws is set', () => {
+    const local = synth({ localAws: true });
+    expect(local.resource.aws_autoscaling_group.asg_blue.instance_refresh).toBeUndefined();
+    expect(local.resource.aws_launch_template.launch_template_blue.lifecycle).toEqual({ ignore_changes: ['tag_specifications'] });
+    expect(json.resource.aws_launch_template.launch_template_blue.lifecycle).toBeUndefined();
+  });
+
+  it.each<[string, Partial<InferenceFleetProps>, string]>([
+    ['no instance type', { instanceTypes: [] }, 'instanceTypes: 0 given: must list 1 to 20 EC2 instance types'],
+    ['GPU and CPU types mixed', { instanceTypes: ['g6.xlarge', 'c7i.xlarge'] }, 'instanceTypes = ["g6.xlarge","c7i.xlarge"]: must be all GPU or all CPU instance types'],
+    ['min above max', { minCapacity: 5, maxCapacity: 4, initialCapacity: 4 }, 'minCapacity = 5: must be at most maxCapacity (4)'],
+    ['initial capacity outside min..max', { initialCapacity: 9 }, 'initialCapacity = 9: must be from minCapacity (1) to maxCapacity (4)'],
+    ['max capacity out of range', { maxCapacity: 1001 }, 'maxCapacity = 1001: must be an integer from 1 to 1000'],
+    ['a root volume too small for models', { rootVolumeGiB: 8 }, 'rootVolumeGiB = 8: must be an integer from 20 to 16384 GiB'],
+    ['a grace period too short for model load', { healthCheckGracePeriodSeconds: 30 }, 'healthCheckGracePeriodSeconds = 30: must be an integer from 60 to 7200 seconds'],
+    ['hop limit 2 without a real reason', { imdsHopLimit2Reason: 'needed' }, 'imdsHopLimit2Reason = "needed": must explain in at least 10 characters why the container needs hop limit 2'],
+    ['fewer than 2 AZs', { privateSubnetIds: ['subnet-a'] }, 'privateSubnetIds: 1 given: a fleet spans at least 2 availability zones'],
+  ])('refuses %s', (_, overrides, message) => {
+    expect(() => new InferenceFleet(new TerraformStack(Testing.app(), 't'), 'fleet', props(overrides))).toThrow(message);
+  });
+});

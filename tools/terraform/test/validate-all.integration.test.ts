@@ -1,0 +1,39 @@
+import { execSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { CDKTF_APPS } from '../../cdktf/apps';
+import { readCdktfProjectFile } from '../../cdktf/project-file';
+import { requireIntegrationTools } from '../../local-aws/integration-guard';
+import { WORKSPACE_ROOT } from '../../workspace-root';
+import { runTerraform } from '../run-terraform';
+
+// Every stack of every app, synthesized exactly as `cdktf synth` would, must pass `terraform validate`
+// with the real hashicorp/aws 5.100.0 provider.
+const runs = requireIntegrationTools('terraform validate of every stack');
+const describeIntegration = runs ? describe : describe.skip;
+
+describeIntegration('terraform validate', () => {
+  const outRoot = mkdtempSync(path.join(tmpdir(), 'canaryfleet-validate-'));
+  afterAll(() => rmSync(outRoot, { recursive: true, force: true }));
+
+  for (const app of CDKTF_APPS) {
+    test(`${app}: every synthesized stack validates`, async () => {
+      const outdir = path.join(outRoot, app);
+      execSync(readCdktfProjectFile().app, {
+        cwd: WORKSPACE_ROOT,
+        stdio: ['ignore', 'ignore', 'inherit'],
+        env: { ...process.env, CANARYFLEET_APP: app, CDKTF_OUTDIR: outdir },
+      });
+      const stacks = readdirSync(path.join(outdir, 'stacks'));
+      expect(stacks.length).toBeGreaterThan(0);
+      for (const stack of stacks) {
+        const cwd = path.join(outdir, 'stacks', stack);
+        await runTerraform(['init', '-backend=false', '-input=false', '-no-color'], { cwd });
+        const result = await runTerraform(['validate', '-json', '-no-color'], { cwd });
+        const report = JSON.parse(result.stdout) as { valid: boolean; error_count: number };
+        expect({ stack: `${app}/${stack}`, valid: report.valid, errors: report.error_count }).toEqual({ stack: `${app}/${stack}`, valid: true, errors: 0 });
+      }
+    }, 180_000);
+  }
+});
