@@ -25,8 +25,6 @@ describeIntegration('traffic state read back by terraform (local environment on 
   }
 
   beforeAll(async () => {
-    // moto only knows AWS managed IAM policies (the fleets attach two) when told to load them.
-    process.env.MOTO_IAM_LOAD_MANAGED_POLICIES = 'true';
     local = await LocalEnvironment.start();
     const { env, endpoint } = local.aws;
     ssm = new SSMClient({ endpoint, region: env.AWS_REGION, credentials: { accessKeyId: env.AWS_ACCESS_KEY_ID, secretAccessKey: env.AWS_SECRET_ACCESS_KEY } });

@@ -10,6 +10,8 @@ export interface AccessLogBucketProps {
   readonly retentionDays: number;
   /** Allow `terraform destroy` with logs inside: local (moto) environments only. @default false */
   readonly forceDestroy?: boolean;
+  /** Deny requests not made over TLS; off only on moto (docs/local-aws.md, moto gaps). @default true */
+  readonly tlsOnly?: boolean;
 }
 
 /**
@@ -33,6 +35,7 @@ export class AccessLogBucket extends Construct {
       noncurrentVersionDays: 7,
       expireAfterDays: props.retentionDays,
       forceDestroy: props.forceDestroy ?? false,
+      tlsOnly: props.tlsOnly ?? true,
       extraPolicyStatements: [
         { sid: 'AllowElbAccountLogDelivery', effect: 'Allow', actions: ['s3:PutObject'], resources: [objects], principals: [{ type: 'AWS', identifiers: [elbAccount.arn] }] },
         {

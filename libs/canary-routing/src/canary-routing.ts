@@ -77,6 +77,11 @@ export interface CanaryRoutingProps {
   readonly webAclArn?: string;
   /** Allow destroying the log bucket with objects: local (moto) only. @default false */
   readonly forceDestroyLogs?: boolean;
+  /**
+   * The AWS API is moto: the log bucket drops its TLS-only statement, which moto evaluates without
+   * `aws:SecureTransport` and so denies every request (docs/local-aws.md, moto gaps). @default false
+   */
+  readonly localAws?: boolean;
 }
 
 /**
@@ -112,6 +117,7 @@ export class CanaryRouting extends Construct {
       prefix: 'alb',
       retentionDays: props.accessLogRetentionDays ?? 90,
       forceDestroy: props.forceDestroyLogs,
+      tlsOnly: !props.localAws,
     });
 
     this.loadBalancer = new Lb(this, 'alb', {

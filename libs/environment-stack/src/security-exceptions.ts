@@ -1,5 +1,5 @@
 /**
- * Every deliberate exception to the security posture checks (security-posture.test.ts), in one place,
+ * Every deliberate exception to the security posture checks (apps/bootstrap/test/security-posture.test.ts), in one place,
  * each with its reason. A finding not listed here fails the test, and so does an entry no finding uses.
  * `stack` is an environment name, or `state-<env>` for the bootstrap's state-bucket stacks.
  */
@@ -30,7 +30,7 @@ export const SECURITY_EXCEPTIONS: readonly SecurityException[] = [
   {
     check: 'CKV_AWS_260',
     stacks: ALL,
-    address: 'aws_vpc_security_group_ingress_rule.network_security-groups_alb-ingress-80_E6C12983',
+    address: 'aws_vpc_security_group_ingress_rule.network_alb_ingress_80',
     reason: 'Port 80 is the public front door: the HTTP->HTTPS redirect listener, or the declared plain-HTTP listener.',
   },
   {

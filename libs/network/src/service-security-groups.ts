@@ -47,7 +47,7 @@ export class ServiceSecurityGroups extends Construct {
 
     for (const port of [...new Set(props.listenerPorts)]) {
       // Public listener: this is the service's front door (declared exception CKV_AWS_260 for port 80).
-      new VpcSecurityGroupIngressRule(this, `alb-ingress-${port}`, {
+      const rule = new VpcSecurityGroupIngressRule(this, `alb-ingress-${port}`, {
         securityGroupId: this.loadBalancer.id,
         description: `Clients to the load balancer listener on port ${port}`,
         ipProtocol: 'tcp',
@@ -55,6 +55,8 @@ export class ServiceSecurityGroups extends Construct {
         toPort: port,
         cidrIpv4: '0.0.0.0/0',
       });
+      // Pinned: security-exceptions.ts names this address (CKV_AWS_260 for port 80).
+      rule.overrideLogicalId(`network_alb_ingress_${port}`);
     }
     new VpcSecurityGroupEgressRule(this, 'alb-egress-fleet', {
       securityGroupId: this.loadBalancer.id,

@@ -1,18 +1,18 @@
-// The security posture of every environment's synthesized Terraform, one test per checkov check it
-// mirrors. Deliberate exceptions live in security-exceptions.ts with their reasons; anything else fails.
+// The security posture of every environment's synthesized Terraform and of every state bucket, one test
+// per checkov check it mirrors. Deliberate exceptions live in libs/environment-stack/src/security-exceptions.ts
+// with their reasons; anything else fails. It lives in the bootstrap app because that is the one project
+// that depends on every environment, so `nx affected` reruns it for any change to any of them.
 import type { EnvironmentConfig } from '@canaryfleet/config';
 import { Testing } from 'cdktf';
+import { EnvironmentStack, SECURITY_EXCEPTIONS, StateBucketStack } from '@canaryfleet/environment-stack';
 import path from 'node:path';
-import { EnvironmentStack } from './environment-stack';
-import { SECURITY_EXCEPTIONS } from './security-exceptions';
-import { StateBucketStack } from './state-bucket-stack';
 
 type Resource = Record<string, unknown>;
 type Stack = { name: string; resources: Map<string, Resource> };
 
 const ENVIRONMENTS = ['dev', 'staging', 'prod', 'local'];
-// Environment files are loaded by path (as apps/bootstrap does): libraries never import apps.
-const appsDir = path.resolve(__dirname, '..', '..', '..', 'apps');
+// Environment files are loaded by path, as the bootstrap app's main.ts does: apps never import apps.
+const appsDir = path.resolve(__dirname, '..', '..');
 const configs = ENVIRONMENTS.map((name) => (require(path.join(appsDir, name, 'src', 'config.ts')) as { config: EnvironmentConfig }).config);
 
 function resources(synthesized: string): Map<string, Resource> {
