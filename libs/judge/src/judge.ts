@@ -221,35 +221,28 @@ export class Judge {
       missingStreak: entry.missingStreak,
       stale,
     };
-    if (entry.test instanceof CountTest) {
-      const s = entry.test.state();
-      return {
-        ...common,
-        kind: 'count',
-        alpha: entry.test.alpha,
-        rollbackEvidence: s.rollbackEvidence,
-        rollbackThreshold: 1 / entry.test.alpha,
-        promotionEvidence: s.promotionEvidence,
-        promotionThreshold: 1 / entry.test.promotionAlpha,
-        margin: entry.test.margin,
-        oddsRatio: s.estimate,
-        canary: s.canary,
-        baseline: s.baseline,
-      };
-    }
     const s = entry.test.state();
-    return {
-      ...common,
-      kind: 'score',
+    // Evidence and thresholds read the same for every kind of test.
+    const evidence = {
       alpha: entry.test.alpha,
       rollbackEvidence: s.rollbackEvidence,
       rollbackThreshold: 1 / entry.test.alpha,
       promotionEvidence: s.promotionEvidence,
       promotionThreshold: 1 / entry.test.promotionAlpha,
       margin: entry.test.margin,
-      difference: { estimate: s.estimate.difference, lower: s.estimate.lower, upper: s.estimate.upper },
-      canary: s.canary,
-      baseline: s.baseline,
+    };
+    if (entry.test instanceof CountTest) {
+      const count = entry.test.state();
+      return { ...common, ...evidence, kind: 'count', oddsRatio: count.estimate, canary: count.canary, baseline: count.baseline };
+    }
+    const score = entry.test.state();
+    return {
+      ...common,
+      ...evidence,
+      kind: 'score',
+      difference: { estimate: score.estimate.difference, lower: score.estimate.lower, upper: score.estimate.upper },
+      canary: score.canary,
+      baseline: score.baseline,
     };
   }
 }

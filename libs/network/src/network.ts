@@ -67,33 +67,23 @@ export class Network extends Construct {
     new DefaultSecurityGroup(this, 'default-security-group', { vpcId: this.vpc.id, tags: { Name: `${name}-default-deny` } });
 
     const zones = new DataAwsAvailabilityZones(this, 'zones', { state: 'available' });
-    const zone = (i: number) => Fn.element(zones.names, i);
 
     const igw = new InternetGateway(this, 'igw', { vpcId: this.vpc.id, tags: { Name: name } });
 
-    this.publicSubnets = layout.publicCidrs.map((cidrBlock, i) => {
-      const subnet = new Subnet(this, `public-${i}`, {
+    const subnet = (tier: 'public' | 'private', i: number, cidrBlock: string) => {
+      const created = new Subnet(this, `${tier}-${i}`, {
         vpcId: this.vpc.id,
         cidrBlock,
-        availabilityZone: zone(i),
+        availabilityZone: Fn.element(zones.names, i),
         // CKV_AWS_130: nothing launched here gets a public IP by accident; the ALB gets its own.
         mapPublicIpOnLaunch: false,
-        tags: { Name: `${name}-public-${i}`, Tier: 'public' },
+        tags: { Name: `${name}-${tier}-${i}`, Tier: tier },
       });
-      subnet.overrideLogicalId(`network_public_subnet_${i}`);
-      return subnet;
-    });
-    this.privateSubnets = layout.privateCidrs.map((cidrBlock, i) => {
-      const subnet = new Subnet(this, `private-${i}`, {
-        vpcId: this.vpc.id,
-        cidrBlock,
-        availabilityZone: zone(i),
-        mapPublicIpOnLaunch: false,
-        tags: { Name: `${name}-private-${i}`, Tier: 'private' },
-      });
-      subnet.overrideLogicalId(`network_private_subnet_${i}`);
-      return subnet;
-    });
+      created.overrideLogicalId(`network_${tier}_subnet_${i}`);
+      return created;
+    };
+    this.publicSubnets = layout.publicCidrs.map((cidr, i) => subnet('public', i, cidr));
+    this.privateSubnets = layout.privateCidrs.map((cidr, i) => subnet('private', i, cidr));
 
     const publicRoutes = new RouteTable(this, 'public-routes', { vpcId: this.vpc.id, tags: { Name: `${name}-public` } });
     new Route(this, 'public-default-route', { routeTableId: publicRoutes.id, destinationCidrBlock: '0.0.0.0/0', gatewayId: igw.id });
