@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { WORKSPACE_ROOT } from '../workspace-root';
+import { distRoot, WORKSPACE_ROOT } from '../workspace-root';
 
 /** The parts of the root cdktf.json our tools use. */
 export interface CdktfProjectFile {
@@ -16,14 +16,8 @@ export function readCdktfProjectFile(): CdktfProjectFile {
   return { app: file.app, output: file.output };
 }
 
-/** Where an app's synthesized stacks live: <output>/<app>/stacks/<stack>/cdk.tf.json. */
+/** Where an app's synthesized stacks live: <output>/<app>/stacks/<stack>/cdk.tf.json (<dist>/cdktf/<app> when CANARYFLEET_DIST is set). */
 export function appOutdir(app: string): string {
+  if (process.env.CANARYFLEET_DIST) return path.join(distRoot(), 'cdktf', app);
   return path.join(WORKSPACE_ROOT, readCdktfProjectFile().output, app);
-}
-
-export function stackDirs(app: string): string[] {
-  const manifest = JSON.parse(readFileSync(path.join(appOutdir(app), 'manifest.json'), 'utf8')) as {
-    stacks: Record<string, { workingDirectory: string; dependencies: string[] }>;
-  };
-  return Object.values(manifest.stacks).map((stack) => path.join(appOutdir(app), stack.workingDirectory));
 }

@@ -1,16 +1,22 @@
-import { execSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { readCdktfProjectFile } from '../cdktf/project-file';
 import { runTerraform, type TerraformResult } from '../terraform/run-terraform';
 import { WORKSPACE_ROOT } from '../workspace-root';
 import { startMoto, type LocalAws } from './moto';
 
+/** Exit code and output of one of the project's tools (tools/<script>). */
+export interface ToolResult {
+  readonly code: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
 /**
  * The `local` environment deployed for real, for integration tests: its own moto on a free loopback
- * port, its own synth output and bootstrap state in a temporary folder (never the developer's), the
- * state bucket applied through the bootstrap app, then the environment stack with its S3 backend.
+ * port, and its own dist folder (synth output, saved plans, outputs) and bootstrap state in a temporary
+ * folder, never the developer's. It drives the same tools the nx targets run.
  */
 export class LocalEnvironment {
   private constructor(
@@ -23,40 +29,54 @@ export class LocalEnvironment {
     return new LocalEnvironment(aws, mkdtempSync(path.join(tmpdir(), 'canaryfleet-local-')));
   }
 
-  /** Directory of a synthesized stack of `app` (synthesized on first use). */
-  stackDir(app: 'local' | 'bootstrap', stack: string): string {
-    return path.join(this.workDir, app, 'stacks', stack);
+  /** Environment of every tool and terraform run: this moto, this dist folder, this bootstrap state. */
+  get env(): Record<string, string> {
+    return {
+      ...this.aws.env,
+      CANARYFLEET_DIST: this.workDir,
+      CANARYFLEET_BOOTSTRAP_STATE_DIR: path.join(this.workDir, 'bootstrap-state'),
+      TSX_TSCONFIG_PATH: 'tsconfig.base.json',
+    };
   }
 
-  /** Synthesizes an app through the root cdktf.json's app command, into this run's folder. */
-  synth(app: 'local' | 'bootstrap'): void {
-    execSync(readCdktfProjectFile().app, {
-      cwd: WORKSPACE_ROOT,
-      stdio: ['ignore', 'ignore', 'inherit'],
-      env: {
-        ...process.env,
-        CANARYFLEET_APP: app,
-        CDKTF_OUTDIR: path.join(this.workDir, app),
-        CANARYFLEET_BOOTSTRAP_STATE_DIR: path.join(this.workDir, 'bootstrap-state'),
-      },
+  /** Directory of a synthesized stack. */
+  stackDir(app: 'local' | 'bootstrap', stack: string): string {
+    return path.join(this.workDir, 'cdktf', app, 'stacks', stack);
+  }
+
+  /** Runs a tool as its nx target does (`node --import tsx tools/<script> ...args`); never throws on exit codes. */
+  tool(script: string, args: readonly string[]): Promise<ToolResult> {
+    return new Promise((resolve, reject) => {
+      const child = spawn('node', ['--import', 'tsx', path.join('tools', script), ...args], { cwd: WORKSPACE_ROOT, env: { ...process.env, ...this.env } });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (chunk: Buffer) => (stdout += chunk));
+      child.stderr.on('data', (chunk: Buffer) => (stderr += chunk));
+      child.on('error', reject);
+      child.on('close', (code) => resolve({ code: code ?? 1, stdout, stderr }));
     });
   }
 
+  /** Like `tool`, but a non-zero exit is an error carrying the tool's output. */
+  async mustRun(script: string, args: readonly string[]): Promise<ToolResult> {
+    const result = await this.tool(script, args);
+    if (result.code !== 0) throw new Error(`tools/${script} ${args.join(' ')} exited ${result.code}:\n${result.stderr || result.stdout}`);
+    return result;
+  }
+
   terraform(dir: string, args: readonly string[], okCodes: readonly number[] = []): Promise<TerraformResult> {
-    return runTerraform(args, { cwd: dir, env: this.aws.env, okCodes });
+    return runTerraform(args, { cwd: dir, env: this.env, okCodes });
   }
 
-  /** Creates the state bucket (bootstrap app, stack state-local) on this moto. */
+  /** Creates the state bucket on this moto: `nx run local:bootstrap`. */
   async bootstrap(): Promise<void> {
-    this.synth('bootstrap');
-    const dir = this.stackDir('bootstrap', 'state-local');
-    await this.terraform(dir, ['init', '-input=false', '-no-color']);
-    await this.terraform(dir, ['apply', '-auto-approve', '-input=false', '-no-color']);
+    await this.mustRun('cdktf/synth.ts', ['bootstrap']);
+    await this.mustRun('terraform/deploy.ts', ['bootstrap', '--stack', 'state-local', '--fresh']);
   }
 
-  /** Synthesizes and initializes the environment stack against the S3 backend on moto. */
+  /** Synthesizes the environment and initializes its stack against the S3 backend on moto. */
   async initEnvironment(): Promise<string> {
-    this.synth('local');
+    await this.mustRun('cdktf/synth.ts', ['local']);
     const dir = this.stackDir('local', 'inference');
     await this.terraform(dir, ['init', '-input=false', '-no-color']);
     return dir;

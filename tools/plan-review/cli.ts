@@ -5,7 +5,7 @@ import path from 'node:path';
 import { EXIT_CODES, exitCodeOf, parsePlanJson, renderReview, reviewPlans, reviewSynthDiff, type Review } from '@canaryfleet/plan-review';
 import { ENVIRONMENTS, type EnvironmentName } from '../cdktf/apps';
 import { appOutdir } from '../cdktf/project-file';
-import { WORKSPACE_ROOT } from '../workspace-root';
+import { distRoot, WORKSPACE_ROOT } from '../workspace-root';
 import { readSynthesizedStacks, synthesizeAtRef } from './synthesize-ref';
 
 const USAGE = 'usage: plan-review <env> [--synth-diff <base-ref>] [--detailed-exitcode]';
@@ -64,7 +64,7 @@ export interface PlanReviewIo {
 /** Runs the review for command-line `argv` (without node and script) and returns the exit code; throws on errors. */
 export function runPlanReview(argv: readonly string[], io: PlanReviewIo = {}): number {
   const options = parseArgs(argv);
-  const plansDir = path.join(io.plansRoot ?? path.join(WORKSPACE_ROOT, 'dist', 'plans'), options.env);
+  const plansDir = path.join(io.plansRoot ?? path.join(distRoot(), 'plans'), options.env);
   const review = options.synthDiffBase ? reviewSynth(options.env, options.synthDiffBase) : reviewSavedPlans(options.env, plansDir);
   const markdown = renderReview(review);
   mkdirSync(plansDir, { recursive: true });

@@ -3,13 +3,13 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { assertCdktfApp } from '../cdktf/apps';
-import { WORKSPACE_ROOT } from '../workspace-root';
+import { distRoot } from '../workspace-root';
 import { runTerraform } from './run-terraform';
 import { stackEnv } from './stack-target';
 import { synthesizedStacks } from './stacks';
 
 export function outputsFile(app: string): string {
-  return path.join(WORKSPACE_ROOT, 'dist', 'outputs', `${app}.json`);
+  return path.join(distRoot(), 'outputs', `${app}.json`);
 }
 
 async function main(): Promise<void> {

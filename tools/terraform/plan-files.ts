@@ -1,9 +1,9 @@
 import path from 'node:path';
-import { WORKSPACE_ROOT } from '../workspace-root';
+import { distRoot } from '../workspace-root';
 
 /** Saved plans and their JSON live outside the synth output, so a re-synth never deletes a reviewed plan. */
 export function planDir(app: string): string {
-  return path.join(WORKSPACE_ROOT, 'dist', 'plans', app);
+  return path.join(distRoot(), 'plans', app);
 }
 
 export function planFile(app: string, stack: string): string {
