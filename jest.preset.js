@@ -20,4 +20,6 @@ module.exports = {
   setupFilesAfterEnv: [path.join(__dirname, 'tools', 'jest', 'cdktf-matchers.js')],
   testMatch: ['<rootDir>/**/*.test.ts'],
   testPathIgnorePatterns: ['/node_modules/', '/dist/'],
+  // A full-stack synth can take seconds on a busy 2-core CI machine; this is a hang guard, not a timing check.
+  testTimeout: 30_000,
 };
