@@ -1,5 +1,6 @@
 // The face of the project's tooling, for tests and scripts: terraform runs and the local AWS.
-export { WORKSPACE_ROOT } from './workspace-root';
+export { WORKSPACE_ROOT, distRoot } from './workspace-root';
+export { synthApp } from './cdktf/synth-app';
 export { findProviderMirror, renderCliConfig, writeCliConfig } from './terraform/cli-config';
 export { runTerraform, terraformEnv, TerraformError, type TerraformResult, type TerraformOptions } from './terraform/run-terraform';
 export { startMoto, localAwsEnv, freeLoopbackPort, motoAvailable, terraformAvailable, LOCAL_REGION, type LocalAws } from './local-aws/moto';

@@ -1,8 +1,13 @@
-// The `app` command of the root cdktf.json: runs the CDKTF app named by CANARYFLEET_APP, so
-// `cdktf synth|deploy` and the nx `synth` targets all go through the same project file.
+// The `app` command of the root cdktf.json: runs the CDKTF app named by CANARYFLEET_APP into
+// CDKTF_OUTDIR, so `cdktf synth|deploy`, the nx `synth` targets and the tools all synthesize the same way.
+import { rmSync } from 'node:fs';
 import path from 'node:path';
 import { WORKSPACE_ROOT } from '../workspace-root';
 import { assertCdktfApp } from './apps';
 
 const app = assertCdktfApp(process.env.CANARYFLEET_APP);
+if (process.env.CDKTF_OUTDIR) {
+  // Stacks removed from the code must not linger in the output (nx caches the whole folder).
+  rmSync(path.join(process.env.CDKTF_OUTDIR, 'stacks'), { recursive: true, force: true });
+}
 require(path.join(WORKSPACE_ROOT, 'apps', app, 'src', 'main.ts'));

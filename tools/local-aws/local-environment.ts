@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { synthApp } from '../cdktf/synth-app';
 import { runTerraform, type TerraformResult } from '../terraform/run-terraform';
 import { WORKSPACE_ROOT } from '../workspace-root';
 import { startMoto, type LocalAws } from './moto';
@@ -44,6 +45,11 @@ export class LocalEnvironment {
     return path.join(this.workDir, 'cdktf', app, 'stacks', stack);
   }
 
+  /** Synthesizes an app into this run's dist folder, as its nx `synth` target does. */
+  synth(app: 'local' | 'bootstrap'): void {
+    synthApp(WORKSPACE_ROOT, app, path.join(this.workDir, 'cdktf', app), this.env);
+  }
+
   /** Runs a tool as its nx target does (`node --import tsx tools/<script> ...args`); never throws on exit codes. */
   tool(script: string, args: readonly string[]): Promise<ToolResult> {
     return new Promise((resolve, reject) => {
@@ -70,13 +76,13 @@ export class LocalEnvironment {
 
   /** Creates the state bucket on this moto: `nx run local:bootstrap`. */
   async bootstrap(): Promise<void> {
-    await this.mustRun('cdktf/synth.ts', ['bootstrap']);
+    this.synth('bootstrap');
     await this.mustRun('terraform/deploy.ts', ['bootstrap', '--stack', 'state-local', '--fresh']);
   }
 
   /** Synthesizes the environment and initializes its stack against the S3 backend on moto. */
   async initEnvironment(): Promise<string> {
-    await this.mustRun('cdktf/synth.ts', ['local']);
+    this.synth('local');
     const dir = this.stackDir('local', 'inference');
     await this.terraform(dir, ['init', '-input=false', '-no-color']);
     return dir;

@@ -3,6 +3,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { SynthesizedStack } from '@canaryfleet/plan-review';
+import { synthApp } from '../cdktf/synth-app';
 import { WORKSPACE_ROOT } from '../workspace-root';
 
 /** The synthesized stacks of one app output directory (`<output>/<env>`), by stack name. */
@@ -32,14 +33,11 @@ export function synthesizeAtRef(env: string, ref: string): Map<string, Synthesiz
     }
     const archive = execFileSync('git', ['archive', '--format=tar', ref], { cwd: WORKSPACE_ROOT, maxBuffer: 1 << 30 });
     execFileSync('tar', ['-x', '-C', dir], { input: archive });
-    if (!existsSync(path.join(dir, 'apps', env)) || !existsSync(path.join(dir, 'tools', 'cdktf', 'synth.ts'))) return new Map();
+    if (!existsSync(path.join(dir, 'apps', env)) || !existsSync(path.join(dir, 'cdktf.json'))) return new Map();
     symlinkSync(path.join(WORKSPACE_ROOT, 'node_modules'), path.join(dir, 'node_modules'), 'dir');
-    execFileSync(process.execPath, ['--import', 'tsx', 'tools/cdktf/synth.ts', env], {
-      cwd: dir,
-      stdio: ['ignore', 'ignore', 'inherit'],
-      env: { ...process.env, TSX_TSCONFIG_PATH: 'tsconfig.base.json' },
-    });
-    return readSynthesizedStacks(path.join(dir, 'dist', 'cdktf', env));
+    const outdir = path.join(dir, 'dist', 'cdktf', env);
+    synthApp(dir, env, outdir);
+    return readSynthesizedStacks(outdir);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -1,20 +1,13 @@
-import { execSync } from 'node:child_process';
+import { synthApp, WORKSPACE_ROOT } from '@canaryfleet/tools';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-
-const root = path.resolve(__dirname, '..', '..', '..');
 
 // The bootstrap app as `cdktf synth` runs it: one state-bucket stack per environment.
 test('synthesizes one state-bucket stack per environment, each with local state', () => {
   const outdir = mkdtempSync(path.join(tmpdir(), 'canaryfleet-bootstrap-'));
   try {
-    // The app command of the root cdktf.json, as `cdktf synth` runs it.
-    const { app } = JSON.parse(readFileSync(path.join(root, 'cdktf.json'), 'utf8')) as { app: string };
-    execSync(app, {
-      cwd: root,
-      env: { ...process.env, CANARYFLEET_APP: 'bootstrap', CDKTF_OUTDIR: outdir, CANARYFLEET_BOOTSTRAP_STATE_DIR: '/state' },
-    });
+    synthApp(WORKSPACE_ROOT, 'bootstrap', outdir, { CANARYFLEET_BOOTSTRAP_STATE_DIR: '/state' });
     const stacks = readdirSync(path.join(outdir, 'stacks')).sort();
     expect(stacks).toEqual(['state-dev', 'state-local', 'state-prod', 'state-staging']);
     const prod = JSON.parse(readFileSync(path.join(outdir, 'stacks', 'state-prod', 'cdk.tf.json'), 'utf8')) as {

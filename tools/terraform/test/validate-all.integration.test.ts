@@ -1,9 +1,8 @@
-import { execSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { CDKTF_APPS } from '../../cdktf/apps';
-import { readCdktfProjectFile } from '../../cdktf/project-file';
+import { synthApp } from '../../cdktf/synth-app';
 import { requireIntegrationTools } from '../../local-aws/integration-guard';
 import { WORKSPACE_ROOT } from '../../workspace-root';
 import { runTerraform } from '../run-terraform';
@@ -20,11 +19,7 @@ describeIntegration('terraform validate', () => {
   for (const app of CDKTF_APPS) {
     test(`${app}: every synthesized stack validates`, async () => {
       const outdir = path.join(outRoot, app);
-      execSync(readCdktfProjectFile().app, {
-        cwd: WORKSPACE_ROOT,
-        stdio: ['ignore', 'ignore', 'inherit'],
-        env: { ...process.env, CANARYFLEET_APP: app, CDKTF_OUTDIR: outdir },
-      });
+      synthApp(WORKSPACE_ROOT, app, outdir);
       const stacks = readdirSync(path.join(outdir, 'stacks'));
       expect(stacks.length).toBeGreaterThan(0);
       for (const stack of stacks) {
