@@ -1,7 +1,9 @@
 // nx targets `local:aws-up`, `local:aws-down`, `local:aws-env`: the moto_server the local environment
-// deploys to, on a free loopback port, recorded in .local/moto.json for the other targets.
+// deploys to, on a free loopback port, recorded in .local/moto.json for the other targets and in
+// .local/aws-env.sh for a shell.
+import { writeCliConfig } from '../terraform/cli-config';
 import { localAwsEnv, startMoto } from './moto';
-import { clearMotoState, readMotoState, writeMotoState } from './state-file';
+import { AWS_ENV_FILE, clearMotoState, readMotoState, writeAwsEnvFile, writeMotoState } from './state-file';
 
 async function up(): Promise<void> {
   const running = readMotoState();
@@ -11,7 +13,8 @@ async function up(): Promise<void> {
   }
   const moto = await startMoto({ detached: true });
   writeMotoState({ endpoint: moto.endpoint, pid: moto.pid });
-  process.stdout.write(`local AWS (moto_server) running at ${moto.endpoint} (pid ${moto.pid}); stop it with \`npx nx run local:aws-down\`\n`);
+  writeAwsEnvFile({ ...moto.env, TF_CLI_CONFIG_FILE: writeCliConfig() });
+  process.stdout.write(`local AWS (moto_server) running at ${moto.endpoint} (pid ${moto.pid}); \`source ${AWS_ENV_FILE}\` points a shell at it; stop it with \`npx nx run local:aws-down\`\n`);
 }
 
 function down(): void {

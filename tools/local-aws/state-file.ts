@@ -10,6 +10,9 @@ export interface MotoState {
   readonly pid: number;
 }
 
+/** Shell exports that point terraform, the AWS CLI and the SDK at the running moto: `source .local/aws-env.sh`. */
+export const AWS_ENV_FILE = path.join(WORKSPACE_ROOT, '.local', 'aws-env.sh');
+
 export function readMotoState(): MotoState | undefined {
   if (!existsSync(MOTO_STATE_FILE)) return undefined;
   return JSON.parse(readFileSync(MOTO_STATE_FILE, 'utf8')) as MotoState;
@@ -20,6 +23,11 @@ export function writeMotoState(state: MotoState): void {
   writeFileSync(MOTO_STATE_FILE, `${JSON.stringify(state, null, 2)}\n`);
 }
 
+export function writeAwsEnvFile(env: Record<string, string>): void {
+  writeFileSync(AWS_ENV_FILE, Object.entries(env).map(([key, value]) => `export ${key}=${value}\n`).join(''));
+}
+
 export function clearMotoState(): void {
   rmSync(MOTO_STATE_FILE, { force: true });
+  rmSync(AWS_ENV_FILE, { force: true });
 }
