@@ -11,3 +11,4 @@ export { STATEFUL_TYPES } from './rules/stateful-resources';
 export { reviewPlans, reviewStack, outcomeOf, exitCodeOf, EXIT_CODES, type Review, type StackReview, type StackPlan, type ReviewOutcome } from './review';
 export { diffSynthesized, reviewSynthDiff, type SynthesizedStack, type StackSynthPair } from './synth-diff';
 export { renderReview, reviewMarker, type RenderOptions } from './markdown';
+export { trafficContextOfPlan, type TrafficContext } from './traffic-context';

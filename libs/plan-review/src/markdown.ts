@@ -56,6 +56,30 @@ function changeLines(change: ResourceChange): string[] {
   return [head, ...lines];
 }
 
+function trafficLines(stacks: readonly StackReview[]): string[] {
+  return stacks.flatMap(({ stack, traffic }) => {
+    const state = traffic?.trafficState;
+    if (!state) return [];
+    const canary = state.stable === 'blue' ? 'green' : 'blue';
+    const fleet = (colour: 'blue' | 'green') => `**${colour}** ${state.weights[colour]} % (${state.modelVersions[colour] === null ? '_no model_' : code(state.modelVersions[colour] as string)})`;
+    const where = stacks.length > 1 ? ` in ${code(stack)}` : '';
+    return [`Traffic now${where} (traffic state revision ${state.revision}, by ${cell(state.updatedBy)}): stable ${fleet(state.stable)}, canary ${fleet(canary)}.`, ''];
+  });
+}
+
+function driftSection(stacks: readonly StackReview[]): string[] {
+  return stacks
+    .filter((stack) => (stack.traffic?.drift.length ?? 0) > 0)
+    .flatMap(({ stack, traffic }) => [
+      `<details><summary>Changed outside Terraform in <code>${stack}</code>: ${traffic?.drift.length} (a rollout changes the traffic state; anything else deserves a look)</summary>`,
+      '',
+      ...(traffic?.drift ?? []).map((address) => `- ${code(address)}`),
+      '',
+      '</details>',
+      '',
+    ]);
+}
+
 function risksSection(review: Review): string[] {
   const rows = review.stacks.flatMap((stack) =>
     stack.risks.map((risk) => `| ${cell(stack.stack)} | ${code(risk.address)} | ${risk.attribute ? code(risk.attribute) : '_(resource)_'} | ${cell(risk.reason)} | ${risk.rule} |`),
@@ -109,7 +133,7 @@ function sourceLine(review: Review): string {
 export function renderReview(review: Review, options: RenderOptions = {}): string {
   const maxLength = options.maxLength ?? 60_000;
   const head = [reviewMarker(review.environment), `### Plan review: ${code(review.environment)}`, '', headline(review), '', sourceLine(review), ''];
-  const body = [...risksSection(review), ...summarySection(review.stacks)];
+  const body = [...trafficLines(review.stacks), ...risksSection(review), ...summarySection(review.stacks), ...driftSection(review.stacks)];
   const full = [...head, ...body, ...detailsSection(review.stacks)].join('\n');
   if (full.length <= maxLength) return full;
   const note = `_The change list (${full.length} characters) does not fit in ${maxLength}; it is in the review file of the plan artifact._`;

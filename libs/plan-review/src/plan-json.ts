@@ -27,6 +27,10 @@ export interface PlanJson {
   readonly format_version: string;
   readonly terraform_version?: string;
   readonly resource_changes?: readonly PlanResourceChange[];
+  /** Resources terraform found changed outside Terraform since the last apply. */
+  readonly resource_drift?: readonly PlanResourceChange[];
+  /** Attributes whose outside changes feed the planned changes (terraform shows only that drift). */
+  readonly relevant_attributes?: readonly { readonly resource: string; readonly attribute: readonly (string | number)[] }[];
   readonly errored?: boolean;
 }
 

@@ -4,6 +4,7 @@ import { resourceChangesOfPlan, type ResourceChange } from './resource-change';
 import type { Risk } from './risk';
 import { risksOf } from './rules';
 import { countChanges, hasChanges, type ChangeCounts } from './summary';
+import { trafficContextOfPlan, type TrafficContext } from './traffic-context';
 
 /** What a review says about one stack. */
 export interface StackReview {
@@ -12,6 +13,8 @@ export interface StackReview {
   /** Every resource that changes (no-ops left out), in address order. */
   readonly changes: readonly ResourceChange[];
   readonly risks: readonly Risk[];
+  /** From a saved plan only: the traffic state and the drift terraform saw. */
+  readonly traffic?: TrafficContext;
 }
 
 export type ReviewOutcome = 'no-changes' | 'changes' | 'risky-changes';
@@ -55,6 +58,6 @@ export function reviewPlans(environment: string, plans: readonly StackPlan[]): R
   if (errored.length > 0) {
     throw new PlanInputError(`environment ${environment}: the plan of stack(s) ${errored.join(', ')} errored; a failed plan cannot be reviewed or applied`);
   }
-  const stacks = plans.map(({ stack, plan }) => reviewStack(stack, resourceChangesOfPlan(plan)));
+  const stacks = plans.map(({ stack, plan }) => ({ ...reviewStack(stack, resourceChangesOfPlan(plan)), traffic: trafficContextOfPlan(plan) }));
   return { environment, source: 'plan', stacks, outcome: outcomeOf(stacks) };
 }
