@@ -1,6 +1,8 @@
 // The face of the project's tooling, for tests and scripts: terraform runs and the local AWS.
 export { WORKSPACE_ROOT, distRoot } from './workspace-root';
 export { synthApp } from './cdktf/synth-app';
+export { ENVIRONMENTS, CDKTF_APPS, type EnvironmentName } from './cdktf/apps';
+export { loadEnvironmentConfig } from './cdktf/environment-config';
 export { findProviderMirror, renderCliConfig, writeCliConfig } from './terraform/cli-config';
 export { runTerraform, terraformEnv, TerraformError, type TerraformResult, type TerraformOptions } from './terraform/run-terraform';
 export { startMoto, localAwsEnv, freeLoopbackPort, motoAvailable, terraformAvailable, LOCAL_REGION, type LocalAws } from './local-aws/moto';

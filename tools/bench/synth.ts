@@ -8,6 +8,7 @@ import path from 'node:path';
 import { ENVIRONMENTS } from '../cdktf/apps';
 import { WORKSPACE_ROOT } from '../workspace-root';
 import { sampleTree } from './process-tree-sampler';
+import { runMain } from '../run-main';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const NX = path.join(WORKSPACE_ROOT, 'node_modules', '.bin', 'nx');
@@ -79,7 +80,4 @@ async function main(): Promise<void> {
   writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
 }
 
-main().catch((error: Error) => {
-  process.stderr.write(`${error.message}\n`);
-  process.exit(1);
-});
+runMain(main);

@@ -6,9 +6,10 @@ export type EnvironmentName = (typeof ENVIRONMENTS)[number];
 export const CDKTF_APPS = [...ENVIRONMENTS, 'bootstrap'] as const;
 export type CdktfAppName = (typeof CDKTF_APPS)[number];
 
-export function assertCdktfApp(name: string | undefined): CdktfAppName {
+/** `field` names where the value came from in the error: the env variable, or a tool's argument. */
+export function assertCdktfApp(name: string | undefined, field = 'CANARYFLEET_APP'): CdktfAppName {
   if (!name || !(CDKTF_APPS as readonly string[]).includes(name)) {
-    throw new Error(`CANARYFLEET_APP = ${JSON.stringify(name ?? null)}: must be one of ${CDKTF_APPS.join(', ')}`);
+    throw new Error(`${field} = ${JSON.stringify(name ?? null)}: must be one of ${CDKTF_APPS.join(', ')}`);
   }
   return name as CdktfAppName;
 }

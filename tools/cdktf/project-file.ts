@@ -8,10 +8,10 @@ export interface CdktfProjectFile {
   readonly output: string;
 }
 
-export function readCdktfProjectFile(): CdktfProjectFile {
-  const file = JSON.parse(readFileSync(path.join(WORKSPACE_ROOT, 'cdktf.json'), 'utf8')) as Partial<CdktfProjectFile>;
+export function readCdktfProjectFile(workspace: string = WORKSPACE_ROOT): CdktfProjectFile {
+  const file = JSON.parse(readFileSync(path.join(workspace, 'cdktf.json'), 'utf8')) as Partial<CdktfProjectFile>;
   if (typeof file.app !== 'string' || typeof file.output !== 'string') {
-    throw new Error('cdktf.json: "app" and "output" must be strings');
+    throw new Error(`${path.join(workspace, 'cdktf.json')}: "app" and "output" must be strings`);
   }
   return { app: file.app, output: file.output };
 }

@@ -1,6 +1,5 @@
 import { execSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
+import { readCdktfProjectFile } from './project-file';
 
 /**
  * Synthesizes a CDKTF app the way `cdktf synth` does: the `app` command of the workspace's cdktf.json,
@@ -8,8 +7,7 @@ import path from 'node:path';
  * variables are the whole contract, so this also synthesizes older checkouts (plan review's synth diff).
  */
 export function synthApp(workspace: string, app: string, outdir: string, env: Record<string, string> = {}): void {
-  const { app: command } = JSON.parse(readFileSync(path.join(workspace, 'cdktf.json'), 'utf8')) as { app: string };
-  execSync(command, {
+  execSync(readCdktfProjectFile(workspace).app, {
     cwd: workspace,
     stdio: ['ignore', 'ignore', 'inherit'],
     env: { ...process.env, ...env, CANARYFLEET_APP: app, CDKTF_OUTDIR: outdir },

@@ -4,6 +4,7 @@
 import { writeCliConfig } from '../terraform/cli-config';
 import { localAwsEnv, startMoto } from './moto';
 import { AWS_ENV_FILE, clearMotoState, readMotoState, writeAwsEnvFile, writeMotoState } from './state-file';
+import { runMain } from '../run-main';
 
 async function up(): Promise<void> {
   const running = readMotoState();
@@ -46,7 +47,4 @@ if (!run) {
   process.stderr.write(`usage: local-aws <up|down|env>; got ${JSON.stringify(command ?? null)}\n`);
   process.exit(1);
 }
-Promise.resolve(run()).catch((error: Error) => {
-  process.stderr.write(`${error.message}\n`);
-  process.exit(1);
-});
+runMain(run);

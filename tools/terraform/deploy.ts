@@ -9,10 +9,12 @@ import { planFile } from './plan-files';
 import { runTerraform, TerraformError } from './run-terraform';
 import { environmentOf, stackEnv } from './stack-target';
 import { selectStacks } from './stacks';
+import { runMain } from '../run-main';
+import { initStack } from './init-stack';
 
 async function main(): Promise<void> {
   const { positionals, values } = parseArgs({ allowPositionals: true, options: { stack: { type: 'string' }, fresh: { type: 'boolean', default: false } } });
-  const app = assertCdktfApp(positionals[0]);
+  const app = assertCdktfApp(positionals[0], 'app (first argument)');
   for (const stack of selectStacks(app, values.stack)) {
     const environment = environmentOf(app, stack);
     if (values.fresh) {
@@ -26,7 +28,7 @@ async function main(): Promise<void> {
     const env = stackEnv(app, stack);
     try {
       // A fresh checkout (a CI deploy job) has no .terraform yet; init does not touch the saved plan.
-      await runTerraform(['init', '-input=false', '-no-color'], { cwd: stack.dir, env });
+      await initStack(stack, env);
       await runTerraform(['apply', '-input=false', '-no-color', plan], { cwd: stack.dir, env, echo: true });
     } catch (error) {
       if (error instanceof TerraformError && /Saved plan is stale/.test(error.result.stderr)) {
@@ -40,7 +42,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((error: Error) => {
-  process.stderr.write(`${error.message}\n`);
-  process.exit(1);
-});
+runMain(main);

@@ -5,20 +5,19 @@ import { loadEnvironmentConfig } from '../cdktf/environment-config';
 import { runTerraform } from './run-terraform';
 import { environmentOf, stackEnv } from './stack-target';
 import { selectStacks } from './stacks';
+import { runMain } from '../run-main';
+import { initStack } from './init-stack';
 
 async function main(): Promise<void> {
   const { positionals, values } = parseArgs({ allowPositionals: true, options: { stack: { type: 'string' } } });
-  const app = assertCdktfApp(positionals[0]);
+  const app = assertCdktfApp(positionals[0], 'app (first argument)');
   for (const stack of selectStacks(app, values.stack).reverse()) {
     const environment = environmentOf(app, stack);
     if (loadEnvironmentConfig(environment).tier === 'production') throw new Error(`${environment}: destroy is refused for a production environment`);
     const env = stackEnv(app, stack);
-    await runTerraform(['init', '-input=false', '-reconfigure', '-no-color'], { cwd: stack.dir, env });
+    await initStack(stack, env);
     await runTerraform(['destroy', '-auto-approve', '-input=false', '-no-color'], { cwd: stack.dir, env, echo: true });
   }
 }
 
-main().catch((error: Error) => {
-  process.stderr.write(`${error.message}\n`);
-  process.exit(1);
-});
+runMain(main);

@@ -7,17 +7,19 @@ import { distRoot } from '../workspace-root';
 import { runTerraform } from './run-terraform';
 import { stackEnv } from './stack-target';
 import { synthesizedStacks } from './stacks';
+import { runMain } from '../run-main';
+import { initStack } from './init-stack';
 
 export function outputsFile(app: string): string {
   return path.join(distRoot(), 'outputs', `${app}.json`);
 }
 
 async function main(): Promise<void> {
-  const app = assertCdktfApp(process.argv[2]);
+  const app = assertCdktfApp(process.argv[2], 'app (first argument)');
   const outputs: Record<string, unknown> = {};
   for (const stack of synthesizedStacks(app)) {
     const env = stackEnv(app, stack);
-    await runTerraform(['init', '-input=false', '-reconfigure', '-no-color'], { cwd: stack.dir, env });
+    await initStack(stack, env);
     const shown = await runTerraform(['output', '-json', '-no-color'], { cwd: stack.dir, env });
     for (const [name, output] of Object.entries(JSON.parse(shown.stdout) as Record<string, { value: unknown }>)) {
       outputs[name] = output.value;
@@ -29,7 +31,4 @@ async function main(): Promise<void> {
   process.stdout.write(`${file}\n`);
 }
 
-main().catch((error: Error) => {
-  process.stderr.write(`${error.message}\n`);
-  process.exit(1);
-});
+runMain(main);

@@ -7,12 +7,14 @@ import { planDir, planFile, planJsonFile } from './plan-files';
 import { runTerraform } from './run-terraform';
 import { stackEnv } from './stack-target';
 import { selectStacks, type SynthesizedStack } from './stacks';
+import { runMain } from '../run-main';
+import { initStack } from './init-stack';
 
 /** Plans one stack; returns whether it has changes. */
 export async function planStack(app: string, stack: SynthesizedStack): Promise<boolean> {
   const env = stackEnv(app, stack);
   mkdirSync(planDir(app), { recursive: true });
-  await runTerraform(['init', '-input=false', '-reconfigure', '-no-color'], { cwd: stack.dir, env });
+  await initStack(stack, env);
   const plan = await runTerraform(['plan', '-input=false', '-no-color', '-detailed-exitcode', `-out=${planFile(app, stack.name)}`], {
     cwd: stack.dir,
     env,
@@ -25,7 +27,7 @@ export async function planStack(app: string, stack: SynthesizedStack): Promise<b
 
 async function main(): Promise<void> {
   const { positionals, values } = parseArgs({ allowPositionals: true, options: { stack: { type: 'string' } } });
-  const app = assertCdktfApp(positionals[0]);
+  const app = assertCdktfApp(positionals[0], 'app (first argument)');
   const stacks = selectStacks(app, values.stack);
   // A full plan replaces every earlier one: no stale plan may be left for `deploy` to apply.
   if (values.stack === undefined) rmSync(planDir(app), { recursive: true, force: true });
@@ -35,9 +37,4 @@ async function main(): Promise<void> {
   }
 }
 
-if (require.main === module) {
-  main().catch((error: Error) => {
-    process.stderr.write(`${error.message}\n`);
-    process.exit(1);
-  });
-}
+if (require.main === module) runMain(main);

@@ -3,9 +3,10 @@
 import { assertCdktfApp } from '../cdktf/apps';
 import { runTerraform } from './run-terraform';
 import { synthesizedStacks } from './stacks';
+import { runMain } from '../run-main';
 
 async function main(): Promise<void> {
-  const app = assertCdktfApp(process.argv[2]);
+  const app = assertCdktfApp(process.argv[2], 'app (first argument)');
   for (const stack of synthesizedStacks(app)) {
     await runTerraform(['init', '-backend=false', '-input=false', '-no-color'], { cwd: stack.dir });
     const result = await runTerraform(['validate', '-no-color'], { cwd: stack.dir });
@@ -13,7 +14,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((error: Error) => {
-  process.stderr.write(`${error.message}\n`);
-  process.exit(1);
-});
+runMain(main);

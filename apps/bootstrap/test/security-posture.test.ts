@@ -2,18 +2,15 @@
 // per checkov check it mirrors. Deliberate exceptions live in libs/environment-stack/src/security-exceptions.ts
 // with their reasons; anything else fails. It lives in the bootstrap app because that is the one project
 // that depends on every environment, so `nx affected` reruns it for any change to any of them.
-import type { EnvironmentConfig } from '@canaryfleet/config';
 import { Testing } from 'cdktf';
 import { EnvironmentStack, SECURITY_EXCEPTIONS, StateBucketStack } from '@canaryfleet/environment-stack';
-import path from 'node:path';
+import { ENVIRONMENTS, loadEnvironmentConfig } from '@canaryfleet/tools';
 
 type Resource = Record<string, unknown>;
 type Stack = { name: string; resources: Map<string, Resource> };
 
-const ENVIRONMENTS = ['dev', 'staging', 'prod', 'local'];
-// Environment files are loaded by path, as the bootstrap app's main.ts does: apps never import apps.
-const appsDir = path.resolve(__dirname, '..', '..');
-const configs = ENVIRONMENTS.map((name) => (require(path.join(appsDir, name, 'src', 'config.ts')) as { config: EnvironmentConfig }).config);
+// Environment files are loaded by path (loadEnvironmentConfig), as the bootstrap app's main.ts does: apps never import apps.
+const configs = ENVIRONMENTS.map(loadEnvironmentConfig);
 
 function resources(synthesized: string): Map<string, Resource> {
   const json = JSON.parse(synthesized) as { resource?: Record<string, Record<string, Resource>> };
@@ -66,7 +63,7 @@ function bucketsWith(stack: Stack, companionType: string, ok: (companion: Resour
 
 describe('security posture of every environment (checkov checks mirrored)', () => {
   it('synthesizes every environment and its state bucket', () => {
-    expect(environmentStacks.map((s) => s.name)).toEqual(ENVIRONMENTS);
+    expect(environmentStacks.map((s) => s.name)).toEqual([...ENVIRONMENTS]);
     for (const stack of allStacks) expect(stack.resources.size).toBeGreaterThan(0);
   });
 

@@ -221,24 +221,23 @@ export class Judge {
       missingStreak: entry.missingStreak,
       stale,
     };
-    const s = entry.test.state();
-    // Evidence and thresholds read the same for every kind of test.
-    const evidence = {
-      alpha: entry.test.alpha,
-      rollbackEvidence: s.rollbackEvidence,
-      rollbackThreshold: 1 / entry.test.alpha,
-      promotionEvidence: s.promotionEvidence,
-      promotionThreshold: 1 / entry.test.promotionAlpha,
-      margin: entry.test.margin,
-    };
+    // Evidence and thresholds read the same for every kind of test; state() is read once (it builds the confidence sequence).
+    const evidence = (test: CountTest | QualityScoreTest, state: { rollbackEvidence: number; promotionEvidence: number }) => ({
+      alpha: test.alpha,
+      rollbackEvidence: state.rollbackEvidence,
+      rollbackThreshold: 1 / test.alpha,
+      promotionEvidence: state.promotionEvidence,
+      promotionThreshold: 1 / test.promotionAlpha,
+      margin: test.margin,
+    });
     if (entry.test instanceof CountTest) {
       const count = entry.test.state();
-      return { ...common, ...evidence, kind: 'count', oddsRatio: count.estimate, canary: count.canary, baseline: count.baseline };
+      return { ...common, ...evidence(entry.test, count), kind: 'count', oddsRatio: count.estimate, canary: count.canary, baseline: count.baseline };
     }
     const score = entry.test.state();
     return {
       ...common,
-      ...evidence,
+      ...evidence(entry.test, score),
       kind: 'score',
       difference: { estimate: score.estimate.difference, lower: score.estimate.lower, upper: score.estimate.upper },
       canary: score.canary,

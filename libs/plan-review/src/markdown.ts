@@ -1,3 +1,4 @@
+import { otherColour } from '@canaryfleet/config';
 import { attributeChanges, type AttributeChange } from './attribute-diff';
 import type { ResourceChange } from './resource-change';
 import type { Review, StackReview } from './review';
@@ -60,7 +61,7 @@ function trafficLines(stacks: readonly StackReview[]): string[] {
   return stacks.flatMap(({ stack, traffic }) => {
     const state = traffic?.trafficState;
     if (!state) return [];
-    const canary = state.stable === 'blue' ? 'green' : 'blue';
+    const canary = otherColour(state.stable);
     const fleet = (colour: 'blue' | 'green') => `**${colour}** ${state.weights[colour]} % (${state.modelVersions[colour] === null ? '_no model_' : code(state.modelVersions[colour] as string)})`;
     const where = stacks.length > 1 ? ` in ${code(stack)}` : '';
     return [`Traffic now${where} (traffic state revision ${state.revision}, by ${cell(state.updatedBy)}): stable ${fleet(state.stable)}, canary ${fleet(canary)}.`, ''];
