@@ -15,14 +15,16 @@ export default [
         {
           enforceBuildableLibDependency: false,
           allow: [],
+          // type:contract (libs/traffic-state) is the traffic contract every side speaks; it depends on nothing.
           depConstraints: [
-            { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:stack', 'type:construct', 'type:config', 'type:lib', 'type:tool'] },
-            { sourceTag: 'type:cli', onlyDependOnLibsWithTags: ['type:config', 'type:lib', 'type:tool'] },
-            { sourceTag: 'type:stack', onlyDependOnLibsWithTags: ['type:construct', 'type:config'] },
-            { sourceTag: 'type:construct', onlyDependOnLibsWithTags: ['type:construct', 'type:config'] },
+            { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:stack', 'type:construct', 'type:config', 'type:contract', 'type:lib', 'type:tool'] },
+            { sourceTag: 'type:cli', onlyDependOnLibsWithTags: ['type:config', 'type:contract', 'type:lib', 'type:tool'] },
+            { sourceTag: 'type:stack', onlyDependOnLibsWithTags: ['type:construct', 'type:config', 'type:contract'] },
+            { sourceTag: 'type:construct', onlyDependOnLibsWithTags: ['type:construct', 'type:config', 'type:contract'] },
             { sourceTag: 'type:config', onlyDependOnLibsWithTags: ['type:config'] },
-            { sourceTag: 'type:lib', onlyDependOnLibsWithTags: ['type:lib', 'type:config'] },
-            { sourceTag: 'type:tool', onlyDependOnLibsWithTags: ['type:tool', 'type:config', 'type:lib'] },
+            { sourceTag: 'type:contract', onlyDependOnLibsWithTags: [] },
+            { sourceTag: 'type:lib', onlyDependOnLibsWithTags: ['type:lib', 'type:config', 'type:contract'] },
+            { sourceTag: 'type:tool', onlyDependOnLibsWithTags: ['type:tool', 'type:config', 'type:contract', 'type:lib'] },
           ],
         },
       ],

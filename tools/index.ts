@@ -7,4 +7,5 @@ export { findProviderMirror, renderCliConfig, writeCliConfig } from './terraform
 export { runTerraform, terraformEnv, TerraformError, type TerraformResult, type TerraformOptions } from './terraform/run-terraform';
 export { startMoto, localAwsEnv, freeLoopbackPort, motoAvailable, terraformAvailable, LOCAL_REGION, type LocalAws } from './local-aws/moto';
 export { requireIntegrationTools } from './local-aws/integration-guard';
-export { LocalEnvironment } from './local-aws/local-environment';
+export { LocalEnvironment, type LocalOutputs, type ToolResult } from './local-aws/local-environment';
+export { attachSharedDeployment } from './local-aws/shared-deployment';

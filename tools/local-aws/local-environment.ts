@@ -1,11 +1,14 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { synthApp } from '../cdktf/synth-app';
 import { runTerraform, type TerraformResult } from '../terraform/run-terraform';
 import { WORKSPACE_ROOT } from '../workspace-root';
 import { startMoto, type LocalAws } from './moto';
+
+/** Terraform outputs of the local stack by name, as `nx run local:outputs` writes them. */
+export type LocalOutputs = Record<string, unknown>;
 
 /** Exit code and output of one of the project's tools (tools/<script>). */
 export interface ToolResult {
@@ -23,11 +26,18 @@ export class LocalEnvironment {
   private constructor(
     readonly aws: LocalAws,
     readonly workDir: string,
+    /** Whether `stop` ends moto and removes the folder (false for the suite's shared deployment). */
+    private readonly owned = true,
   ) {}
 
   static async start(): Promise<LocalEnvironment> {
     const aws = await startMoto();
     return new LocalEnvironment(aws, mkdtempSync(path.join(tmpdir(), 'canaryfleet-local-')));
+  }
+
+  /** The deployment a jest global setup started for the whole suite (tools/local-aws/shared-deployment.ts). */
+  static attach(handle: { readonly aws: LocalAws; readonly workDir: string }): LocalEnvironment {
+    return new LocalEnvironment(handle.aws, handle.workDir, false);
   }
 
   /** Environment of every tool and terraform run: this moto, this dist folder, this bootstrap state. */
@@ -88,7 +98,30 @@ export class LocalEnvironment {
     return dir;
   }
 
+  /** Whether the local stack is deployed: its state lists resources. */
+  async isDeployed(): Promise<boolean> {
+    const dir = await this.initEnvironment();
+    return (await this.terraform(dir, ['state', 'list'])).stdout.trim() !== '';
+  }
+
+  /**
+   * Deploys the environment through the project's tools unless it already is, and writes the outputs
+   * file: what every test of the shared deployment starts from, whatever order it runs in.
+   */
+  async ensureDeployed(): Promise<LocalOutputs> {
+    if (!existsSync(this.stackDir('bootstrap', 'state-local'))) await this.bootstrap();
+    if (!(await this.isDeployed())) await this.mustRun('terraform/deploy.ts', ['local', '--fresh']);
+    await this.mustRun('terraform/outputs.ts', ['local']);
+    return this.outputs();
+  }
+
+  /** The outputs file `nx run local:outputs` wrote (what the operator reads). */
+  outputs(): LocalOutputs {
+    return (JSON.parse(readFileSync(path.join(this.workDir, 'outputs', 'local.json'), 'utf8')) as { outputs: LocalOutputs }).outputs;
+  }
+
   async stop(): Promise<void> {
+    if (!this.owned) return;
     await this.aws.stop();
     rmSync(this.workDir, { recursive: true, force: true });
   }

@@ -1,25 +1,21 @@
-import { LocalEnvironment, requireIntegrationTools } from '@canaryfleet/tools';
+import { attachSharedDeployment, type LocalEnvironment } from '@canaryfleet/tools';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 
-// The whole local environment against moto, through the same tools the nx targets run:
-// synth -> plan + review -> deploy of the saved plan -> converged -> outputs -> stale plan refused -> destroy.
-const runs = requireIntegrationTools('local environment integration');
-const describeIntegration = runs ? describe : describe.skip;
+// The local environment's first deployment, through the same tools the nx targets run:
+// synth -> plan + review -> deploy of the saved plan -> converged -> outputs -> stale plan refused.
+// It stays deployed for the test files after this one (the suite's shared deployment); the last destroys it.
+const shared = attachSharedDeployment();
+const describeIntegration = shared ? describe : describe.skip;
 
-describeIntegration('local environment on moto', () => {
-  let local: LocalEnvironment;
+describeIntegration('local environment on moto: first deployment', () => {
+  const local = shared as LocalEnvironment;
   let stackDir: string;
 
   beforeAll(async () => {
-    local = await LocalEnvironment.start();
     await local.bootstrap();
     stackDir = await local.initEnvironment();
   }, 300_000);
-
-  afterAll(async () => {
-    await local?.stop();
-  });
 
   test('plan writes a saved plan and a review that flags the new environment as risky', async () => {
     const plan = await local.mustRun('terraform/plan.ts', ['local']);
@@ -67,10 +63,4 @@ describeIntegration('local environment on moto', () => {
     expect(deploy.code).toBe(1);
     expect(deploy.stderr).toContain('local/inference: the state changed since this plan was made (another apply ran), so terraform refused it and changed nothing.');
   }, 300_000);
-
-  test('destroy cleans up', async () => {
-    await local.mustRun('terraform/destroy.ts', ['local']);
-    const state = await local.terraform(stackDir, ['state', 'list']);
-    expect(state.stdout.trim()).toBe('');
-  }, 600_000);
 });

@@ -1,19 +1,19 @@
 import { GetParameterCommand, PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { DescribeListenersCommand, ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { trafficStateParameterName, trafficStateSchema, type TrafficState } from '@canaryfleet/config';
-import { LocalEnvironment, requireIntegrationTools } from '@canaryfleet/tools';
+import { attachSharedDeployment, type LocalEnvironment } from '@canaryfleet/tools';
 
 // Issue 3 point 6 / DESIGN.md #3: the rollout controller writes the traffic state, and Terraform renders
 // the listener from its *current* value. Change it with the AWS SDK, plan (the listener shows the new
 // weights), apply, plan again (nothing left to do).
-const runs = requireIntegrationTools('traffic state integration');
-const describeIntegration = runs ? describe : describe.skip;
+const shared = attachSharedDeployment();
+const describeIntegration = shared ? describe : describe.skip;
 
 type Change = { address: string; change: { actions: string[]; after: Record<string, unknown> } };
 const TRAFFIC_RESOURCES = ['aws_ssm_parameter.traffic_state', 'aws_lb_listener.listener_http', 'aws_lb_listener_rule.rule_header_canary', 'aws_lb_listener_rule.rule_header_stable'];
 
 describeIntegration('traffic state read back by terraform (local environment on moto)', () => {
-  let local: LocalEnvironment;
+  const local = shared as LocalEnvironment;
   let stackDir: string;
   let ssm: SSMClient;
   const parameter = trafficStateParameterName('local');
@@ -25,17 +25,14 @@ describeIntegration('traffic state read back by terraform (local environment on 
   }
 
   beforeAll(async () => {
-    local = await LocalEnvironment.start();
     const { env, endpoint } = local.aws;
     ssm = new SSMClient({ endpoint, region: env.AWS_REGION, credentials: { accessKeyId: env.AWS_ACCESS_KEY_ID, secretAccessKey: env.AWS_SECRET_ACCESS_KEY } });
-    await local.bootstrap();
+    await local.ensureDeployed();
     stackDir = await local.initEnvironment();
-    await local.terraform(stackDir, ['apply', '-auto-approve', '-input=false', '-no-color']);
   }, 900_000);
 
-  afterAll(async () => {
+  afterAll(() => {
     ssm?.destroy();
-    await local?.stop();
   });
 
   test('terraform created revision 1: blue stable at 100 %, no canary', async () => {

@@ -1,0 +1,3 @@
+import { startSharedDeployment } from '../local-aws/shared-deployment';
+
+export default startSharedDeployment;

@@ -1,0 +1,3 @@
+import { stopSharedDeployment } from '../local-aws/shared-deployment';
+
+export default stopSharedDeployment;
