@@ -9,8 +9,12 @@ export {
   MODEL_VERSION,
   SERVER_IMAGE,
   AMI_ID,
+  UTC_TIME,
+  MESSAGES,
+  DOCUMENT_FIELDS,
   releaseSchema,
   trafficStateSchema,
+  storedTrafficStateSchema,
   trafficStateProblems,
   parseTrafficState,
   serializeTrafficState,
@@ -21,9 +25,22 @@ export {
   type TrafficState,
 } from './document';
 export { initialTrafficState } from './initial-state';
+export {
+  LEGACY_SCHEMA_VERSION,
+  LEGACY_MESSAGES,
+  LEGACY_DOCUMENT_FIELDS,
+  legacyTrafficStateSchema,
+  legacyTrafficStateProblems,
+  adoptLegacyDocument,
+  type LegacyTrafficState,
+  type LegacyReleaseDefaults,
+} from './legacy-document';
+export { parseStoredTrafficState, storedTrafficStateProblems, type StoredTrafficState } from './stored-document';
+export { trafficStateChecks, trafficStateDocumentHcl, trafficStateShapeValidHcl, type TrafficStateCheck, type TrafficStateHclNames } from './terraform-checks';
 export { startCanary, setCanaryShare, promote, rollBack, finish, type Writer } from './transitions';
 export {
   MIN_STICKINESS_SECONDS,
+  DEFAULT_STICKINESS_SECONDS,
   MAX_STICKINESS_SECONDS,
   renderListenerActions,
   listenerDifferences,

@@ -3,9 +3,15 @@ import type { FleetColour } from './fleet-colour';
 import { albWeights } from './share';
 import { TrafficStateError } from './errors';
 
-/** Limits of an ALB forward action's group stickiness (ELBv2 API). */
+/**
+ * Group stickiness of the weighted forward while a canary runs (docs/traffic-state.md, "Stickiness"):
+ * longer than a chat session's burst of requests, far shorter than a rollout's steps. ALB allows up to
+ * 604800 s; the project allows at most 900 s, so a sticky client is re-split several times per rollout
+ * and the judge's clustering benchmark (issue 11) covers every allowed value with 300 s and 900 s.
+ */
 export const MIN_STICKINESS_SECONDS = 1;
-export const MAX_STICKINESS_SECONDS = 604800;
+export const DEFAULT_STICKINESS_SECONDS = 300;
+export const MAX_STICKINESS_SECONDS = 900;
 
 /** A listener or rule action in the ELBv2 API's own shape, so the controller sends it unchanged. */
 export type ElbAction =
@@ -45,7 +51,7 @@ export interface RoutingTargets {
 /** What an environment's routing is configured with; the operator reads it from the outputs file. */
 export interface RoutingPolicy {
   readonly environment: string;
-  /** Group stickiness of the weighted forward while a canary runs, seconds (1..604800). */
+  /** Group stickiness of the weighted forward while a canary runs, seconds (1..900). */
   readonly stickinessSeconds: number;
   /** The header override that pins a request to the canary, named in the "no canary" response. */
   readonly header: { readonly name: string; readonly canaryValue: string };

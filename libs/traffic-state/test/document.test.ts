@@ -1,4 +1,5 @@
-import { InvalidTrafficStateError, parseTrafficState, serializeTrafficState, trafficStateProblems, type TrafficState } from '../src';
+import { z } from 'zod';
+import { InvalidTrafficStateError, parseTrafficState, serializeTrafficState, trafficStateProblems, UTC_TIME, type TrafficState } from '../src';
 import { idle, V1, V2 } from './fixtures';
 
 const canary = (): TrafficState => ({ ...idle(), revision: 2, phase: 'canary', canaryPerMille: 50, rolloutId: 'r-1', releases: { blue: V1, green: V2 } });
@@ -43,6 +44,26 @@ describe('the traffic-state document', () => {
   test('parse names the source, and refuses what is not JSON', () => {
     expect(() => parseTrafficState('{', '/canaryfleet/dev/traffic-state')).toThrow(InvalidTrafficStateError);
     expect(() => parseTrafficState('{', '/canaryfleet/dev/traffic-state')).toThrow(/^Invalid traffic state in \/canaryfleet\/dev\/traffic-state:\n {2}- \(document\): must be JSON/);
+  });
+
+  test('a field that breaks its own rule is reported alone: the rules between fields need valid fields', () => {
+    expect(problems((d) => {
+      d.canaryPerMille = 1000;
+      d.rolloutId = 'r-1';
+    })).toEqual(['canaryPerMille = 1000: must be an integer from 0 to 999 per mille (100 % is a promotion, not a share)']);
+    expect(problems((d) => (d.revision = 0.5))).toEqual(['revision = 0.5: must be an integer from 1']);
+    expect(problems((d) => (d.rolloutId = 7))).toEqual(['rolloutId = 7: must be a non-empty rollout id or null']);
+    expect(problems((d) => ((d.releases as Record<string, unknown>).green = 'v2'))).toEqual([
+      'releases.green = "v2": must be a release { modelVersion, serverImage, amiId }, or null for a fleet that runs nothing',
+    ]);
+    expect(trafficStateProblems(null)).toEqual(['(document) = null: must be a JSON object']);
+  });
+
+  test('updatedAt takes exactly what zod\'s ISO datetime takes (the pattern is spelled out for Terraform)', () => {
+    const iso = z.iso.datetime();
+    for (const time of ['2026-11-29T12:00:00Z', '2026-11-29T12:00Z', '2028-02-29T00:00:00.5Z', '2026-02-29T00:00:00Z', '2026-11-29T12:00:00+01:00', '2026-11-29T24:00:00Z', '2026-11-29 12:00:00Z']) {
+      expect({ time, accepted: UTC_TIME.test(time) }).toEqual({ time, accepted: iso.safeParse(time).success });
+    }
   });
 
   test('an invalid document is never serialized for writing', () => {

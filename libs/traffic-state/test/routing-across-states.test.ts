@@ -135,7 +135,9 @@ describe('read-back comparison', () => {
     expect(listenerDifferences(rendered, changed)).toEqual(['canary header rule: expected forward to cf-dev-green-pin, found forward to cf-dev-green']);
   });
 
-  test('stickiness outside what ALB allows is refused', () => {
-    expect(() => renderListenerActions(running, TARGETS, { ...POLICY, stickinessSeconds: 0 })).toThrow('stickinessSeconds = 0: must be an integer from 1 to 604800 seconds');
+  test('stickiness outside what the project allows is refused (ALB would take up to 604800 s)', () => {
+    expect(() => renderListenerActions(running, TARGETS, { ...POLICY, stickinessSeconds: 0 })).toThrow('stickinessSeconds = 0: must be an integer from 1 to 900 seconds');
+    expect(() => renderListenerActions(running, TARGETS, { ...POLICY, stickinessSeconds: 901 })).toThrow('stickinessSeconds = 901: must be an integer from 1 to 900 seconds');
+    expect(renderListenerActions(running, TARGETS, { ...POLICY, stickinessSeconds: 900 }).defaultActions[0]).toMatchObject({ ForwardConfig: { TargetGroupStickinessConfig: { Enabled: true, DurationSeconds: 900 } } });
   });
 });
