@@ -36,6 +36,7 @@ export {
   type LegacyReleaseDefaults,
 } from './legacy-document';
 export { parseStoredTrafficState, storedTrafficStateProblems, type StoredTrafficState } from './stored-document';
+export { parseProblem, type Problem } from './problem';
 export { trafficStateChecks, trafficStateDocumentHcl, trafficStateShapeValidHcl, type TrafficStateCheck, type TrafficStateHclNames } from './terraform-checks';
 export { startCanary, setCanaryShare, promote, rollBack, finish, type Writer } from './transitions';
 export {

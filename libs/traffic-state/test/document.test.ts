@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { InvalidTrafficStateError, parseTrafficState, serializeTrafficState, trafficStateProblems, UTC_TIME, type TrafficState } from '../src';
+import { InvalidTrafficStateError, parseProblem, parseTrafficState, serializeTrafficState, trafficStateProblems, UTC_TIME, type TrafficState } from '../src';
 import { idle, V1, V2 } from './fixtures';
 
 const canary = (): TrafficState => ({ ...idle(), revision: 2, phase: 'canary', canaryPerMille: 50, rolloutId: 'r-1', releases: { blue: V1, green: V2 } });
@@ -64,6 +64,15 @@ describe('the traffic-state document', () => {
     for (const time of ['2026-11-29T12:00:00Z', '2026-11-29T12:00Z', '2028-02-29T00:00:00.5Z', '2026-02-29T00:00:00Z', '2026-11-29T12:00:00+01:00', '2026-11-29T24:00:00Z', '2026-11-29 12:00:00Z']) {
       expect({ time, accepted: UTC_TIME.test(time) }).toEqual({ time, accepted: iso.safeParse(time).success });
     }
+  });
+
+  test('a problem line parses back into field, value and message', () => {
+    const [line] = problems((d) => ((d.releases as Record<string, unknown>).green = V1), canary);
+    expect(parseProblem(line)).toEqual({ field: 'releases.green', value: V1, message: 'must differ from the stable release: a canary of the release already serving is no canary' });
+    expect(parseProblem('rolloutId = missing: must be a non-empty rollout id or null')).toEqual({ field: 'rolloutId', value: 'missing', message: 'must be a non-empty rollout id or null' });
+    expect(parseProblem('weights: unknown field(s)')).toEqual({ field: 'weights', value: undefined, message: 'unknown field(s)' });
+    expect(parseProblem('(document): must be JSON')).toEqual({ field: '(document)', value: undefined, message: 'must be JSON' });
+    expect(() => parseProblem('stable = Blue, must be blue')).toThrow('not a traffic-state problem line: stable = Blue, must be blue');
   });
 
   test('an invalid document is never serialized for writing', () => {

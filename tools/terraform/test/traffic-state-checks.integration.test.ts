@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import {
   initialTrafficState,
+  parseProblem,
   promote,
   rollBack,
   setCanaryShare,
@@ -11,6 +12,7 @@ import {
   trafficStateChecks,
   trafficStateDocumentHcl,
   trafficStateShapeValidHcl,
+  type Problem,
   type Release,
 } from '@canaryfleet/traffic-state';
 import { terraformAvailable } from '../../local-aws/moto';
@@ -94,27 +96,6 @@ const CORPUS: Record<string, string> = {
   'version 1, empty model version': edited(legacy, ['modelVersions.green', '']),
   'version 1, weights missing': edited(legacy, ['weights', REMOVE]),
 };
-
-interface Problem {
-  readonly field: string;
-  readonly value: unknown;
-  readonly message: string;
-}
-
-/** `field = value: message`, with the value compared as JSON (Terraform sorts object keys), or `field: message`. */
-function parseProblem(line: string): Problem {
-  const [field, rest] = line.includes(' = ') ? [line.slice(0, line.indexOf(' = ')), line.slice(line.indexOf(' = ') + 3)] : [line.slice(0, line.indexOf(': ')), undefined];
-  if (rest === undefined) return { field, value: undefined, message: line.slice(field.length + 2) };
-  for (let at = rest.indexOf(': '); at >= 0; at = rest.indexOf(': ', at + 1)) {
-    const text = rest.slice(0, at);
-    try {
-      return { field, value: text === 'missing' ? 'missing' : JSON.parse(text), message: rest.slice(at + 2) };
-    } catch {
-      // the value's JSON ends at a later ': '
-    }
-  }
-  throw new Error(`not a problem line: ${line}`);
-}
 
 const sorted = (problems: Problem[]) => [...problems].sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)));
 
