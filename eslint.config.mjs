@@ -21,7 +21,7 @@ export default [
             { sourceTag: 'type:cli', onlyDependOnLibsWithTags: ['type:config', 'type:contract', 'type:lib', 'type:tool'] },
             { sourceTag: 'type:stack', onlyDependOnLibsWithTags: ['type:construct', 'type:config', 'type:contract'] },
             { sourceTag: 'type:construct', onlyDependOnLibsWithTags: ['type:construct', 'type:config', 'type:contract'] },
-            { sourceTag: 'type:config', onlyDependOnLibsWithTags: ['type:config'] },
+            { sourceTag: 'type:config', onlyDependOnLibsWithTags: ['type:config', 'type:contract'] },
             { sourceTag: 'type:contract', onlyDependOnLibsWithTags: [] },
             { sourceTag: 'type:lib', onlyDependOnLibsWithTags: ['type:lib', 'type:config', 'type:contract'] },
             { sourceTag: 'type:tool', onlyDependOnLibsWithTags: ['type:tool', 'type:config', 'type:contract', 'type:lib'] },

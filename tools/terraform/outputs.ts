@@ -1,6 +1,6 @@
 // nx `outputs` target: the deployed environment's Terraform outputs as one machine-readable file,
 // dist/outputs/<env>.json, for the rollout operator and scripts.
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { assertCdktfApp } from '../cdktf/apps';
 import { distRoot } from '../workspace-root';
@@ -21,9 +21,11 @@ async function main(): Promise<void> {
     const env = stackEnv(app, stack);
     await initStack(stack, env);
     const shown = await runTerraform(['output', '-json', '-no-color'], { cwd: stack.dir, env });
-    for (const [name, output] of Object.entries(JSON.parse(shown.stdout) as Record<string, { value: unknown }>)) {
-      outputs[name] = output.value;
-    }
+    const values = JSON.parse(shown.stdout) as Record<string, { value: unknown }>;
+    // Terraform leaves out an output whose value is null (header_rule_arns without header rules); the
+    // file carries every output the stack declares, as null when it has no value.
+    const declared = Object.keys((JSON.parse(readFileSync(path.join(stack.dir, 'cdk.tf.json'), 'utf8')) as { output?: object }).output ?? {});
+    for (const name of declared) outputs[name] = values[name]?.value ?? null;
   }
   const file = outputsFile(app);
   mkdirSync(path.dirname(file), { recursive: true });

@@ -3,7 +3,7 @@
 // with their reasons; anything else fails. It lives in the bootstrap app because that is the one project
 // that depends on every environment, so `nx affected` reruns it for any change to any of them.
 import { Testing } from 'cdktf';
-import { EnvironmentStack, SECURITY_EXCEPTIONS, StateBucketStack } from '@canaryfleet/environment-stack';
+import { AWS_MANAGED_POLICY_ALLOW_LIST, EnvironmentStack, IAM_ACTIONS_ON_ANY_RESOURCE, SECURITY_EXCEPTIONS, StateBucketStack } from '@canaryfleet/environment-stack';
 import { ENVIRONMENTS, loadEnvironmentConfig } from '@canaryfleet/tools';
 
 type Resource = Record<string, unknown>;
@@ -59,6 +59,58 @@ const openIngress = (port: number) => (_: Stack, __: string, rule: Resource) =>
 /** Buckets and the bucket each companion resource points at. */
 function bucketsWith(stack: Stack, companionType: string, ok: (companion: Resource) => boolean): Set<string> {
   return new Set(ofType(stack, companionType).filter(([, r]) => ok(r)).map(([, r]) => referenced(r.bucket) ?? ''));
+}
+
+interface Statement {
+  readonly Sid?: string;
+  readonly Effect: string;
+  readonly Action?: string | string[];
+  readonly NotAction?: unknown;
+  readonly Resource?: string | string[];
+  readonly NotResource?: unknown;
+}
+interface PolicyDocument {
+  readonly stack: string;
+  readonly address: string;
+  readonly statements: readonly Statement[];
+}
+
+const list = (value: string | string[] | undefined) => (value === undefined ? [] : Array.isArray(value) ? value : [value]);
+/** Whether an IAM action pattern (`ssm:Get*`, `*`) grants `action`, case-insensitively as IAM compares. */
+const grants = (pattern: string, action: string) => new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`, 'i').test(action);
+/** Actions never allowed on "*": reading every parameter, every bucket, IAM itself, or everything. */
+const NEVER_ON_ANY_RESOURCE = ['ssm:GetParameter', 'ssm:GetParameters', 'ssm:GetParametersByPath', 'ssm:GetParameterHistory', 's3:*', 'iam:*', '*'];
+const forbiddenOnAnyResource = (pattern: string) => NEVER_ON_ANY_RESOURCE.some((action) => grants(pattern, action) || (action.endsWith(':*') && pattern.toLowerCase().startsWith(action.slice(0, -1).toLowerCase())));
+
+/** Every inline and customer managed policy of a stack, parsed: a policy that is not a JSON document fails. */
+function policyDocuments(stack: Stack): PolicyDocument[] {
+  const documents: [string, unknown][] = [
+    ...['aws_iam_role_policy', 'aws_iam_policy', 'aws_iam_user_policy', 'aws_iam_group_policy'].flatMap((type) => ofType(stack, type).map(([address, r]): [string, unknown] => [address, r.policy])),
+    ...ofType(stack, 'aws_iam_role').flatMap(([address, r]) => ((r.inline_policy as Resource[] | undefined) ?? []).map((inline): [string, unknown] => [address, inline.policy])),
+  ];
+  return documents.map(([address, text]) => {
+    const statement = (JSON.parse(String(text)) as { Statement: Statement | Statement[] }).Statement;
+    return { stack: stack.name, address, statements: Array.isArray(statement) ? statement : [statement] };
+  });
+}
+
+/** The IAM posture findings of some policies: `<stack>: <address> <Sid>: <what>`. */
+function iamFindings(documents: readonly PolicyDocument[]): string[] {
+  return documents.flatMap(({ stack, address, statements }) =>
+    statements
+      .filter((statement) => statement.Effect === 'Allow')
+      .flatMap((statement) => {
+        const where = `${stack}: ${address} ${statement.Sid ?? '(no Sid)'}`;
+        if (statement.NotAction !== undefined || statement.NotResource !== undefined) return [`${where}: NotAction/NotResource grants everything not listed`];
+        const onAnyResource = list(statement.Resource).includes('*');
+        const parameterWildcard = list(statement.Resource).some((resource) => resource.includes(':parameter') && resource.includes('*'));
+        return list(statement.Action).flatMap((action) => {
+          if ((onAnyResource || parameterWildcard) && forbiddenOnAnyResource(action)) return [`${where}: ${action} on ${list(statement.Resource).join(', ')}`];
+          if (onAnyResource && !IAM_ACTIONS_ON_ANY_RESOURCE.some((e) => e.action === action && e.stacks.includes(stack))) return [`${where}: ${action} on "*" is not a declared exception`];
+          return [];
+        });
+      }),
+  );
 }
 
 describe('security posture of every environment (checkov checks mirrored)', () => {
@@ -174,6 +226,70 @@ describe('security posture of every environment (checkov checks mirrored)', () =
   it('CKV2_AWS_6 (the issue\'s "6"): buckets block public access', () => {
     const blocked = (b: Resource) => b.block_public_acls === true && b.block_public_policy === true && b.ignore_public_acls === true && b.restrict_public_buckets === true;
     expectOnlyDeclared('CKV2_AWS_6', findings(allStacks, (stack, address) => !bucketsWith(stack, 'aws_s3_bucket_public_access_block', blocked).has(address), 'aws_s3_bucket'));
+  });
+
+  it('CKV_AWS_28: DynamoDB tables have point-in-time recovery', () => {
+    expectOnlyDeclared('CKV_AWS_28', findings(environmentStacks, (_, __, r) => (r.point_in_time_recovery as Resource | undefined)?.enabled !== true, 'aws_dynamodb_table'));
+  });
+
+  it('CKV_AWS_119: DynamoDB tables are encrypted with a customer managed KMS key', () => {
+    const cmk = (r: Resource) => (r.server_side_encryption as Resource | undefined)?.enabled === true && /^\$\{aws_kms_key\.[\w-]+\.arn\}$/.test(String((r.server_side_encryption as Resource).kms_key_arn));
+    expectOnlyDeclared('CKV_AWS_119', findings(environmentStacks, (_, __, r) => !cmk(r), 'aws_dynamodb_table'));
+  });
+
+  it('DynamoDB tables refuse deletion', () => {
+    expectOnlyDeclared('dynamodb-deletion-protection', findings(environmentStacks, (_, __, r) => r.deletion_protection_enabled !== true, 'aws_dynamodb_table'));
+  });
+
+  it('the traffic-state parameter refuses any plan that destroys it (its history goes with it)', () => {
+    expectOnlyDeclared('traffic-state-prevent-destroy', findings(environmentStacks, (_, address, r) => address === 'aws_ssm_parameter.traffic_state' && (r.lifecycle as Resource | undefined)?.prevent_destroy !== true, 'aws_ssm_parameter'));
+  });
+
+  describe('IAM: least privilege in every inline and customer managed policy', () => {
+    const documents = environmentStacks.flatMap(policyDocuments);
+
+    it('reads every policy: the fleets\', the flow logs\' and the operator\'s, in every environment', () => {
+      for (const stack of environmentStacks) {
+        const sids = documents.filter((d) => d.stack === stack.name).flatMap((d) => d.statements.map((s) => s.Sid));
+        expect(sids).toEqual(expect.arrayContaining(['ReadTrafficState', 'PublishFleetMetrics', 'TrafficStateAndFleetAmis', 'LeaseAndJournal']));
+      }
+    });
+
+    it('allows no ssm:GetParameter*, s3:*, iam:* or * on "*", and on "*" only the declared actions', () => {
+      expect(iamFindings(documents)).toEqual([]);
+    });
+
+    it('would catch each kind of violation', () => {
+      const probe = (statement: Statement) => iamFindings([{ stack: 'dev', address: 'aws_iam_policy.probe', statements: [{ Sid: 'Probe', ...statement }] }]);
+      expect(probe({ Effect: 'Allow', Action: 'ssm:GetParameter*', Resource: '*' })).toEqual(['dev: aws_iam_policy.probe Probe: ssm:GetParameter* on *']);
+      expect(probe({ Effect: 'Allow', Action: 'ssm:Get*', Resource: 'arn:aws:ssm:us-east-1:1:parameter/*' })).toEqual(['dev: aws_iam_policy.probe Probe: ssm:Get* on arn:aws:ssm:us-east-1:1:parameter/*']);
+      expect(probe({ Effect: 'Allow', Action: ['s3:GetObject', 'iam:PassRole', '*'], Resource: '*' })).toHaveLength(3);
+      expect(probe({ Effect: 'Allow', Action: 'ec2:RunInstances', Resource: '*' })).toEqual(['dev: aws_iam_policy.probe Probe: ec2:RunInstances on "*" is not a declared exception']);
+      expect(probe({ Effect: 'Allow', NotAction: 'iam:*', Resource: '*' })).toHaveLength(1);
+      expect(probe({ Effect: 'Allow', Action: 'ssm:GetParameter', Resource: 'arn:aws:ssm:us-east-1:1:parameter/canaryfleet/dev/traffic-state' })).toEqual([]);
+    });
+
+    it('uses every declared action exception in the environments it names', () => {
+      const used = (exception: (typeof IAM_ACTIONS_ON_ANY_RESOURCE)[number], stack: string) =>
+        documents.some((d) => d.stack === stack && d.statements.some((s) => s.Effect === 'Allow' && list(s.Resource).includes('*') && list(s.Action).includes(exception.action)));
+      for (const exception of IAM_ACTIONS_ON_ANY_RESOURCE) {
+        expect(exception.reason.length).toBeGreaterThan(40);
+        for (const stack of exception.stacks) expect({ action: exception.action, stack, used: used(exception, stack) }).toEqual({ action: exception.action, stack, used: true });
+      }
+    });
+
+    it('attaches AWS managed policies only from the allow-list, each with its reason', () => {
+      const attached = environmentStacks.flatMap((stack) => [
+        ...['aws_iam_role_policy_attachment', 'aws_iam_policy_attachment'].flatMap((type) => ofType(stack, type).map(([address, r]) => ({ stack: stack.name, address, arn: String(r.policy_arn) }))),
+        ...ofType(stack, 'aws_iam_role').flatMap(([address, r]) => ((r.managed_policy_arns as string[] | undefined) ?? []).map((arn) => ({ stack: stack.name, address, arn }))),
+      ]);
+      const awsManaged = attached.filter((a) => a.arn.startsWith('arn:aws:iam::aws:policy/'));
+      expect(awsManaged.filter((a) => !AWS_MANAGED_POLICY_ALLOW_LIST.some((allowed) => allowed.arn === a.arn && allowed.stacks.includes(a.stack)))).toEqual([]);
+      for (const allowed of AWS_MANAGED_POLICY_ALLOW_LIST) {
+        expect(allowed.reason.length).toBeGreaterThan(40);
+        expect(awsManaged.some((a) => a.arn === allowed.arn)).toBe(true);
+      }
+    });
   });
 
   it('declares every exception with a reason, for a known stack', () => {

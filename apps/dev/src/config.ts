@@ -19,7 +19,6 @@ export const config = defineEnvironment({
     certificateArn: null,
     plainHttpReason: 'dev serves synthetic test traffic only and has no public DNS name or certificate',
     deletionProtection: false,
-    stickinessSeconds: 3600,
     accessLogRetentionDays: 30,
   },
   stateBackend: { bucket: 'canaryfleet-tfstate-111111111111-us-east-1', region: 'us-east-1' },

@@ -22,8 +22,9 @@ export const config = defineEnvironment({
     certificateArn: null,
     plainHttpReason: 'local runs against moto on loopback; there is no certificate authority or DNS name',
     deletionProtection: false,
-    stickinessSeconds: 3600,
     accessLogRetentionDays: 7,
+    // The local ALB stand-in sees loopback clients: header overrides only from this machine.
+    headerOverride: { sourceCidrs: ['127.0.0.0/8'] },
   },
   stateBackend: { bucket: 'canaryfleet-local-tfstate', region: 'us-east-1' },
 });

@@ -18,7 +18,6 @@ export const config = defineEnvironment({
   routing: {
     certificateArn: 'arn:aws:acm:us-east-1:333333333333:certificate/9a1e4c2d-7b3f-4e6a-8d15-2f0b9c4e7a63',
     deletionProtection: true,
-    stickinessSeconds: 3600,
     accessLogRetentionDays: 365,
   },
   stateBackend: { bucket: 'canaryfleet-tfstate-333333333333-us-east-1', region: 'us-east-1' },

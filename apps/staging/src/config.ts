@@ -18,7 +18,6 @@ export const config = defineEnvironment({
   routing: {
     certificateArn: 'arn:aws:acm:us-east-1:222222222222:certificate/5f0c1b7e-2d4a-4c8e-9a43-0c7d2f1e6b21',
     deletionProtection: false,
-    stickinessSeconds: 3600,
     accessLogRetentionDays: 90,
   },
   stateBackend: { bucket: 'canaryfleet-tfstate-222222222222-us-east-1', region: 'us-east-1' },

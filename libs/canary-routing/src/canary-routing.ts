@@ -1,20 +1,31 @@
-import { FLEET_COLOURS, type FleetColour } from '@canaryfleet/config';
 import { Lb } from '@cdktf/provider-aws/lib/lb';
 import { LbListener } from '@cdktf/provider-aws/lib/lb-listener';
 import { LbListenerRule } from '@cdktf/provider-aws/lib/lb-listener-rule';
 import type { LbTargetGroup } from '@cdktf/provider-aws/lib/lb-target-group';
 import { Wafv2WebAclAssociation } from '@cdktf/provider-aws/lib/wafv2-web-acl-association';
-import { Fn, Token } from 'cdktf';
+import {
+  byColour,
+  DEFAULT_STICKINESS_SECONDS,
+  MAX_STICKINESS_SECONDS,
+  MIN_STICKINESS_SECONDS,
+  renderListenerActions,
+  type FleetColour,
+  type ListenerActions,
+  type Release,
+  type RoutingPolicy,
+} from '@canaryfleet/traffic-state';
 import { Construct } from 'constructs';
 import { AccessLogBucket } from './access-log-bucket';
 import { FleetTargetGroup, type FleetHealthCheck } from './fleet-target-group';
+import { terraformAction } from './listener-action';
 import { TrafficStateParameter } from './traffic-state-parameter';
 import { isKnown, requireIntegerIn, RoutingPropError } from './validation';
-import { WeightedForwardAction } from './weighted-forward';
 
 /** TLS 1.3 preferred, TLS 1.2 the floor (CKV_AWS_103). */
 export const TLS_POLICY = 'ELBSecurityPolicy-TLS13-1-2-2021-06';
 const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+/** ALB quota "Condition values per rule" (5, not adjustable), less the header value. */
+export const MAX_SOURCE_CIDRS = 4;
 
 export interface HeaderOverride {
   /** Request header that overrides the weights. @default 'X-Canary' */
@@ -27,6 +38,11 @@ export interface HeaderOverride {
   readonly canaryPriority?: number;
   /** Rule priority, 1..50000, distinct from canaryPriority. @default 20 */
   readonly stablePriority?: number;
+  /**
+   * Networks (CIDR) whose requests may use the header: a source-ip condition of both rules. Without any
+   * the rules do not exist. At most 4; never a block of prefix length 0 (the whole internet). @default []
+   */
+  readonly sourceCidrs?: readonly string[];
 }
 
 export interface CanaryRoutingProps {
@@ -50,10 +66,12 @@ export interface CanaryRoutingProps {
   readonly idleTimeoutSeconds?: number;
   /** @default true */
   readonly deletionProtection?: boolean;
-  /** Group stickiness of the weighted forward: 1..604800 seconds, or 0 for off. @default 3600 */
+  /** Group stickiness of the weighted forward while a canary runs: 1..900 seconds. @default 300 */
   readonly stickinessSeconds?: number;
-  /** Port of the inference server on the instances. */
+  /** Port of the inference server for weighted traffic (the weighted target groups). */
   readonly serverPort: number;
+  /** Second port of the same server, for header-override traffic (the pinned target groups); differs from serverPort. */
+  readonly pinnedPort: number;
   readonly healthCheck: FleetHealthCheck;
   /** 0 or 30..900 seconds. @default 60 */
   readonly slowStartSeconds?: number;
@@ -63,12 +81,10 @@ export interface CanaryRoutingProps {
   readonly loadBalancingAlgorithm?: 'least_outstanding_requests' | 'round_robin';
   /** Target-group (lb_cookie) stickiness: 1..604800 seconds, or 0 for off. @default 0 */
   readonly targetStickinessSeconds?: number;
-  /** @default X-Canary: always -> canary (priority 10), X-Canary: never -> stable (priority 20) */
+  /** @default X-Canary: always -> canary (priority 10), X-Canary: never -> stable (priority 20), no source networks (no rules) */
   readonly headerOverride?: HeaderOverride;
-  /** Model version of the stable fleet on creation (traffic state revision 1). */
-  readonly initialModelVersion: string;
-  /** Percent; integers 0..100 summing to 100. @default { stable: 100, canary: 0 } */
-  readonly initialWeights?: { readonly stable: number; readonly canary: number };
+  /** What the stable (blue) fleet runs on creation: traffic-state revision 1. */
+  readonly initialRelease: Release;
   /** Name of the access-log bucket (globally unique). */
   readonly accessLogBucketName: string;
   /** Range is 1..3650 days. @default 90 */
@@ -79,15 +95,18 @@ export interface CanaryRoutingProps {
   readonly forceDestroyLogs?: boolean;
   /**
    * The AWS API is moto: the log bucket drops its TLS-only statement, which moto evaluates without
-   * `aws:SecureTransport` and so denies every request (docs/local-aws.md, moto gaps). @default false
+   * `aws:SecureTransport` and so denies every request (docs/local-aws.md, moto gaps); the traffic-state
+   * parameter may be destroyed with the environment. @default false
    */
   readonly localAws?: boolean;
 }
 
 /**
- * The canary router of an environment: an internet-facing ALB whose default action forwards by the
- * traffic state's weights to the two fleets' target groups, header rules that pin a request to the
- * canary or the stable fleet, and the traffic-state parameter itself (DESIGN.md #3, #6).
+ * The canary router of an environment (DESIGN.md #3, #6, ADR 0007): an internet-facing ALB whose
+ * listener forwards to the weighted target groups of the two fleets, header rules (only from configured
+ * networks) to their pinned target groups, and the traffic-state parameter. Terraform owns the listener,
+ * the rules' conditions and priorities; it writes their actions once, rendered from revision 1 by
+ * libs/traffic-state, and ignores them afterwards: the rollout operator is their only writer.
  */
 export class CanaryRouting extends Construct {
   readonly loadBalancer: Lb;
@@ -95,21 +114,29 @@ export class CanaryRouting extends Construct {
   readonly trafficListener: LbListener;
   /** HTTP -> HTTPS redirect; absent without a certificate. */
   readonly redirectListener?: LbListener;
+  /** Groups of the weighted forward: the only traffic the judge reads. */
   readonly targetGroups: Record<FleetColour, LbTargetGroup>;
-  readonly headerRules: { readonly canary: LbListenerRule; readonly stable: LbListenerRule };
+  /** Groups of the header overrides, on the server's pinned port: never judged. */
+  readonly pinnedTargetGroups: Record<FleetColour, LbTargetGroup>;
+  /** The header rules by the role they route to; absent without source networks. */
+  readonly headerRules?: { readonly canary: LbListenerRule; readonly stable: LbListenerRule };
   readonly trafficState: TrafficStateParameter;
   readonly accessLogs: AccessLogBucket;
+  /** What the operator renders listener actions with (output `routing_policy`). */
+  readonly routingPolicy: RoutingPolicy;
+  /** The actions Terraform created the listener and rules with: those of revision 1. */
+  readonly initialActions: ListenerActions;
 
   constructor(scope: Construct, id: string, props: CanaryRoutingProps) {
     super(scope, id);
     validate(props);
     const name = `canaryfleet-${props.environment}`;
-    const override = { header: 'X-Canary', canaryValue: 'always', stableValue: 'never', canaryPriority: 10, stablePriority: 20, ...props.headerOverride };
+    const override = { header: 'X-Canary', canaryValue: 'always', stableValue: 'never', canaryPriority: 10, stablePriority: 20, sourceCidrs: [], ...props.headerOverride };
 
     this.trafficState = new TrafficStateParameter(this, 'traffic-state', {
       environment: props.environment,
-      initialModelVersion: props.initialModelVersion,
-      initialWeights: props.initialWeights,
+      initialRelease: props.initialRelease,
+      preventDestroy: !props.localAws,
     });
 
     this.accessLogs = new AccessLogBucket(this, 'access-logs', {
@@ -138,28 +165,36 @@ export class CanaryRouting extends Construct {
     });
     this.loadBalancer.overrideLogicalId('alb');
 
-    const targetGroups = Object.fromEntries(
-      FLEET_COLOURS.map((colour) => {
-        const group = new FleetTargetGroup(this, `target-group-${colour}`, {
-          name: `cf-${props.environment}-${colour}`,
-          logicalId: `target_group_${colour}`,
-          vpcId: props.vpcId,
-          port: props.serverPort,
-          healthCheck: props.healthCheck,
-          slowStartSeconds: props.slowStartSeconds,
-          deregistrationDelaySeconds: props.deregistrationDelaySeconds,
-          loadBalancingAlgorithm: props.loadBalancingAlgorithm,
-          stickinessSeconds: props.targetStickinessSeconds,
-        });
-        return [colour, group.targetGroup];
-      }),
-    ) as Record<FleetColour, LbTargetGroup>;
-    this.targetGroups = targetGroups;
+    const group = (colour: FleetColour, route: 'weighted' | 'pinned') =>
+      new FleetTargetGroup(this, route === 'weighted' ? `target-group-${colour}` : `pinned-target-group-${colour}`, {
+        name: route === 'weighted' ? `cf-${props.environment}-${colour}` : `cf-${props.environment}-${colour}-pin`,
+        logicalId: route === 'weighted' ? `target_group_${colour}` : `target_group_pinned_${colour}`,
+        vpcId: props.vpcId,
+        port: route === 'weighted' ? props.serverPort : props.pinnedPort,
+        healthCheck: props.healthCheck,
+        slowStartSeconds: props.slowStartSeconds,
+        deregistrationDelaySeconds: props.deregistrationDelaySeconds,
+        loadBalancingAlgorithm: props.loadBalancingAlgorithm,
+        stickinessSeconds: props.targetStickinessSeconds,
+      }).targetGroup;
+    this.targetGroups = byColour((colour) => group(colour, 'weighted'));
+    this.pinnedTargetGroups = byColour((colour) => group(colour, 'pinned'));
 
-    const weighted = WeightedForwardAction.weightedForward(
-      FLEET_COLOURS.map((colour) => ({ targetGroupArn: targetGroups[colour].arn, weightPercent: this.trafficState.weightOf(colour) })),
-      { stickinessSeconds: props.stickinessSeconds ?? 3600 },
+    this.routingPolicy = {
+      environment: props.environment,
+      stickinessSeconds: props.stickinessSeconds ?? DEFAULT_STICKINESS_SECONDS,
+      header: { name: override.header, canaryValue: override.canaryValue },
+    };
+    this.initialActions = renderListenerActions(
+      this.trafficState.initialState,
+      { weighted: byColour((colour) => this.targetGroups[colour].arn), pinned: byColour((colour) => this.pinnedTargetGroups[colour].arn) },
+      this.routingPolicy,
     );
+
+    // Created with revision 1's actions, then written only by the operator (ADR 0007). The checks stop
+    // any plan while the traffic state it follows is invalid.
+    const trafficLifecycle = { ignoreChanges: ['default_action'], precondition: this.trafficState.checks };
+    const defaultAction = this.initialActions.defaultActions.map(terraformAction);
     const httpPort = props.httpPort ?? 80;
     if (props.certificateArn !== undefined) {
       this.trafficListener = new LbListener(this, 'https-listener', {
@@ -168,7 +203,8 @@ export class CanaryRouting extends Construct {
         protocol: 'HTTPS',
         sslPolicy: TLS_POLICY,
         certificateArn: props.certificateArn,
-        defaultAction: [weighted],
+        defaultAction,
+        lifecycle: trafficLifecycle,
       });
       this.trafficListener.overrideLogicalId('listener_https');
       this.redirectListener = new LbListener(this, 'http-redirect-listener', {
@@ -184,50 +220,31 @@ export class CanaryRouting extends Construct {
         loadBalancerArn: this.loadBalancer.arn,
         port: httpPort,
         protocol: 'HTTP',
-        defaultAction: [weighted],
+        defaultAction,
+        lifecycle: trafficLifecycle,
       });
       this.trafficListener.overrideLogicalId('listener_http');
     }
 
-    const groupArns = { blue: targetGroups.blue.arn, green: targetGroups.green.arn };
-    const headerCondition = (value: string) => [{ httpHeader: { httpHeaderName: override.header, values: [value] } }];
-    const canaryRule = new LbListenerRule(this, 'canary-header-rule', {
-      listenerArn: this.trafficListener.arn,
-      priority: override.canaryPriority,
-      condition: headerCondition(override.canaryValue),
-      // Filled by the override below: its fixed_response block exists only while no canary runs.
-      action: [],
-      tags: { Name: `${name}-header-canary` },
-    });
-    // With no canary running the canary fleet is empty: answer with a clear 404 rather than a bare
-    // 503, which would also count as an ALB 5xx and page someone.
-    const running = this.trafficState.canaryRunning;
-    canaryRule.addOverride('action', [
-      {
-        type: Fn.conditional(running, 'forward', 'fixed-response'),
-        target_group_arn: Fn.conditional(running, this.trafficState.pick(groupArns, 'canary'), Token.nullValue()),
-        dynamic: {
-          fixed_response: {
-            for_each: Fn.conditional(running, [], ['no-canary']),
-            content: {
-              content_type: 'text/plain',
-              status_code: '404',
-              message_body: `No canary is running in ${props.environment}: ${override.header}: ${override.canaryValue} has no fleet to reach.\n`,
-            },
-          },
-        },
-      },
-    ]);
-    canaryRule.overrideLogicalId('rule_header_canary');
-    const stableRule = new LbListenerRule(this, 'stable-header-rule', {
-      listenerArn: this.trafficListener.arn,
-      priority: override.stablePriority,
-      condition: headerCondition(override.stableValue),
-      action: [{ type: 'forward', targetGroupArn: this.trafficState.pick(groupArns, 'stable') }],
-      tags: { Name: `${name}-header-stable` },
-    });
-    stableRule.overrideLogicalId('rule_header_stable');
-    this.headerRules = { canary: canaryRule, stable: stableRule };
+    if (override.sourceCidrs.length > 0) {
+      const rule = (role: 'canary' | 'stable', priority: number, value: string, actions: ListenerActions['canaryHeaderActions']) => {
+        const created = new LbListenerRule(this, `${role}-header-rule`, {
+          listenerArn: this.trafficListener.arn,
+          priority,
+          // Only the configured networks may pin a request: the header alone would let anyone reach an unvetted canary.
+          condition: [{ httpHeader: { httpHeaderName: override.header, values: [value] } }, { sourceIp: { values: [...override.sourceCidrs] } }],
+          action: actions.map(terraformAction),
+          tags: { Name: `${name}-header-${role}` },
+          lifecycle: { ignoreChanges: ['action'] },
+        });
+        created.overrideLogicalId(`rule_header_${role}`);
+        return created;
+      };
+      this.headerRules = {
+        canary: rule('canary', override.canaryPriority, override.canaryValue, this.initialActions.canaryHeaderActions),
+        stable: rule('stable', override.stablePriority, override.stableValue, this.initialActions.stableHeaderActions),
+      };
+    }
 
     if (props.webAclArn !== undefined) {
       new Wafv2WebAclAssociation(this, 'web-acl', { resourceArn: this.loadBalancer.arn, webAclArn: props.webAclArn });
@@ -253,6 +270,12 @@ function validate(props: CanaryRoutingProps): void {
   requireIntegerIn('httpPort', props.httpPort, 1, 65535);
   requireIntegerIn('httpsPort', props.httpsPort, 1, 65535);
   requireIntegerIn('accessLogRetentionDays', props.accessLogRetentionDays, 1, 3650, ' days');
+  requireIntegerIn('stickinessSeconds', props.stickinessSeconds, MIN_STICKINESS_SECONDS, MAX_STICKINESS_SECONDS, ' seconds');
+  requireIntegerIn('serverPort', props.serverPort, 1, 65535);
+  requireIntegerIn('pinnedPort', props.pinnedPort, 1, 65535);
+  if (isKnown(props.pinnedPort) && props.pinnedPort === props.serverPort) {
+    throw new RoutingPropError(`pinnedPort = ${props.pinnedPort}: must differ from serverPort (${props.serverPort}): the server tells weighted from pinned requests by the port they arrive on`);
+  }
   const o = props.headerOverride ?? {};
   if (o.header !== undefined && !HEADER_NAME.test(o.header)) {
     throw new RoutingPropError(`headerOverride.header = "${o.header}": must be an HTTP header name (letters, digits, -)`);
@@ -273,5 +296,13 @@ function validate(props: CanaryRoutingProps): void {
   const stableValue = (o.stableValue ?? 'never').toLowerCase();
   if (canaryValue === stableValue) {
     throw new RoutingPropError(`headerOverride.stableValue = "${o.stableValue ?? 'never'}": must differ from headerOverride.canaryValue (ALB compares header values case-insensitively)`);
+  }
+  const cidrs = o.sourceCidrs ?? [];
+  if (cidrs.length > MAX_SOURCE_CIDRS) {
+    throw new RoutingPropError(`headerOverride.sourceCidrs: ${cidrs.length} given: at most ${MAX_SOURCE_CIDRS} (an ALB rule takes 5 condition values, and the header value is one)`);
+  }
+  const open = cidrs.find((cidr) => /\/0+$/.test(cidr));
+  if (open !== undefined) {
+    throw new RoutingPropError(`headerOverride.sourceCidrs: "${open}" is the whole internet: anyone could pin themselves to an unvetted canary; list the networks of the people who test canaries`);
   }
 }

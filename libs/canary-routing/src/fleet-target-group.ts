@@ -1,7 +1,9 @@
 import { LbTargetGroup } from '@cdktf/provider-aws/lib/lb-target-group';
 import { Construct } from 'constructs';
-import { MAX_STICKINESS_SECONDS } from './weighted-forward';
 import { isKnown, requireIntegerIn, RoutingPropError } from './validation';
+
+/** ALB's limit of target-group (lb_cookie) stickiness. */
+const MAX_COOKIE_SECONDS = 604800;
 
 export interface FleetHealthCheck {
   /** Must answer 200 only once the model is loaded. */
@@ -50,7 +52,7 @@ export class FleetTargetGroup extends Construct {
     const deregistrationDelay = props.deregistrationDelaySeconds ?? 300;
     requireIntegerIn('deregistrationDelaySeconds', deregistrationDelay, 0, 3600, ' seconds');
     const stickiness = props.stickinessSeconds ?? 0;
-    requireIntegerIn('stickinessSeconds', stickiness, 0, MAX_STICKINESS_SECONDS, ' (1 to 604800 seconds, or 0 to turn stickiness off)');
+    requireIntegerIn('stickinessSeconds', stickiness, 0, MAX_COOKIE_SECONDS, ' (1 to 604800 seconds, or 0 to turn stickiness off)');
     const hc = props.healthCheck;
     const interval = hc.intervalSeconds ?? 15;
     const timeout = hc.timeoutSeconds ?? 5;

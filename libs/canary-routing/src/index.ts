@@ -1,6 +1,6 @@
-export { CanaryRouting, TLS_POLICY, type CanaryRoutingProps, type HeaderOverride } from './canary-routing';
+export { CanaryRouting, TLS_POLICY, MAX_SOURCE_CIDRS, type CanaryRoutingProps, type HeaderOverride } from './canary-routing';
 export { FleetTargetGroup, type FleetTargetGroupProps, type FleetHealthCheck } from './fleet-target-group';
 export { TrafficStateParameter, type TrafficStateParameterProps } from './traffic-state-parameter';
 export { AccessLogBucket, type AccessLogBucketProps } from './access-log-bucket';
-export { WeightedForwardAction, percentToAlbWeight, MAX_ALB_WEIGHT, MAX_TARGET_GROUPS_PER_ACTION, type WeightedTarget, type WeightedForwardOptions } from './weighted-forward';
+export { terraformAction } from './listener-action';
 export { RoutingPropError } from './validation';

@@ -1,80 +1,64 @@
-import { initialTrafficState, trafficStateParameterName, type FleetColour } from '@canaryfleet/config';
 import { SsmParameter } from '@cdktf/provider-aws/lib/ssm-parameter';
-import { Fn, Op, TerraformLocal, Token, type IResolvable } from 'cdktf';
+import {
+  initialTrafficState,
+  trafficStateChecks,
+  trafficStateDocumentHcl,
+  trafficStateParameterName,
+  trafficStateShapeValidHcl,
+  type Release,
+  type TrafficState,
+} from '@canaryfleet/traffic-state';
+import { TerraformLocal, type Precondition } from 'cdktf';
 import { Construct } from 'constructs';
-import { RoutingPropError, requireIntegerIn } from './validation';
+import { RoutingPropError } from './validation';
 
 export interface TrafficStateParameterProps {
   /** Environment name; the parameter is `/canaryfleet/<environment>/traffic-state`. */
   readonly environment: string;
-  /** Model version the stable (blue) fleet serves on creation. */
-  readonly initialModelVersion: string;
-  /** Initial weights in percent: integers 0..100 that sum to 100. @default { stable: 100, canary: 0 } */
-  readonly initialWeights?: { readonly stable: number; readonly canary: number };
+  /** What the stable (blue) fleet runs at creation; the AMI id may be a Terraform reference. */
+  readonly initialRelease: Release;
+  /** Refuse any plan that destroys the parameter (its history goes with it). @default true */
+  readonly preventDestroy?: boolean;
 }
 
+/** Terraform addresses the checks read; pinned so the HCL can name them. */
+const PARAMETER = 'aws_ssm_parameter.traffic_state';
+const NAMES = { raw: `${PARAMETER}.insecure_value`, document: 'local.traffic_state_document', shapeValid: 'local.traffic_state_shape_valid' } as const;
+
 /**
- * The traffic state of an environment (DESIGN.md #3): one SSM String parameter holding the JSON
- * document of libs/config/src/traffic-state.ts. Terraform writes the first revision and ignores every
- * later one; the expressions below read the *current* value back, because with `ignore_changes` the
- * refreshed `insecure_value` in state is what AWS holds now (proved against moto, docs/traffic-state.md).
+ * The traffic state of an environment (DESIGN.md #3, ADR 0007): one SSM String parameter holding the
+ * document of libs/traffic-state. Terraform writes revision 1 (idle, blue stable) and ignores every
+ * later revision; it reads the current one back only to check it (`checks`), so a plan stops on an
+ * invalid document with a message naming the field.
  */
 export class TrafficStateParameter extends Construct {
   readonly parameter: SsmParameter;
   readonly parameterName: string;
-  /** `local.traffic_state`: the decoded current document, readable in plans. */
-  readonly current: TerraformLocal;
+  /** Revision 1, as written at creation (the AMI id is a reference until apply). */
+  readonly initialState: TrafficState;
 
   constructor(scope: Construct, id: string, props: TrafficStateParameterProps) {
     super(scope, id);
-    const weights = props.initialWeights ?? { stable: 100, canary: 0 };
-    requireIntegerIn('initialWeights.stable', weights.stable, 0, 100, ' percent');
-    requireIntegerIn('initialWeights.canary', weights.canary, 0, 100, ' percent');
-    if (weights.stable + weights.canary !== 100) {
-      throw new RoutingPropError(`initialWeights = { stable: ${weights.stable}, canary: ${weights.canary} }: must sum to 100 percent (sum is ${weights.stable + weights.canary})`);
-    }
-    if (props.initialModelVersion.length === 0) {
-      throw new RoutingPropError('initialModelVersion = "": must be a non-empty model version');
+    if (props.initialRelease.modelVersion.length === 0) {
+      throw new RoutingPropError('initialRelease.modelVersion = "": must be a non-empty model version');
     }
     this.parameterName = trafficStateParameterName(props.environment);
+    this.initialState = initialTrafficState(props.initialRelease);
     this.parameter = new SsmParameter(this, 'parameter', {
       name: this.parameterName,
-      description: `Traffic state of canaryfleet ${props.environment}: stable fleet, weights (percent), model version per fleet. Owned by the rollout controller after creation.`,
+      description: `Traffic state of canaryfleet ${props.environment} (libs/traffic-state): stable fleet, phase, canary share per mille, release per fleet. Written by the rollout operator after creation.`,
       type: 'String',
-      // insecure_value, not value: the provider marks `value` sensitive and plans would hide the weights.
-      insecureValue: JSON.stringify(initialTrafficState(props.initialModelVersion, weights), null, 2),
-      lifecycle: { ignoreChanges: ['insecure_value'] },
+      // insecure_value, not value: the provider marks `value` sensitive and plans would hide the document.
+      insecureValue: JSON.stringify(this.initialState, null, 2),
+      lifecycle: { ignoreChanges: ['insecure_value'], preventDestroy: props.preventDestroy ?? true },
     });
     this.parameter.overrideLogicalId('traffic_state');
-    this.current = new TerraformLocal(this, 'traffic_state', Fn.jsondecode(this.parameter.insecureValue));
-    this.current.overrideLogicalId('traffic_state');
+    new TerraformLocal(this, 'document', `\${${trafficStateDocumentHcl(NAMES.raw)}}`).overrideLogicalId('traffic_state_document');
+    new TerraformLocal(this, 'shape-valid', `\${${trafficStateShapeValidHcl(NAMES)}}`).overrideLogicalId('traffic_state_shape_valid');
   }
 
-  /** `blue` or `green`: the fleet serving production traffic now. */
-  get stableColour(): string {
-    return Token.asString(Fn.lookupNested(this.current.expression, ['stable']));
-  }
-
-  /** `blue` or `green`: the other fleet, the canary. */
-  get canaryColour(): string {
-    return Token.asString(Fn.lookup({ blue: 'green', green: 'blue' }, this.stableColour));
-  }
-
-  /** Percent of requests the fleet of this colour receives now. */
-  weightOf(colour: FleetColour): number {
-    return Token.asNumber(Fn.lookupNested(this.current.expression, ['weights', colour]));
-  }
-
-  /** The value of the fleet in `role` now, chosen from per-colour values by the current stable colour. */
-  pick(values: Record<FleetColour, string>, role: 'stable' | 'canary'): string {
-    return Token.asString(Fn.lookup(values, role === 'stable' ? this.stableColour : this.canaryColour));
-  }
-
-  /**
-   * True when a canary is running: the canary fleet has a model version in the traffic state. The
-   * rollout controller writes it before scaling the canary up and clears it (null) once that fleet idles.
-   */
-  get canaryRunning(): IResolvable {
-    return Op.neq(Fn.lookupNested(this.current.expression, ['modelVersions', this.canaryColour]), Token.nullValue());
+  /** Preconditions that stop a plan on an invalid document (attached to the resource the document drives). */
+  get checks(): Precondition[] {
+    return trafficStateChecks(NAMES).map((check) => ({ condition: `\${${check.condition}}`, errorMessage: `\${${check.errorMessage}}` }));
   }
 }

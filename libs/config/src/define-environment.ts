@@ -34,7 +34,8 @@ export function defineEnvironment(input: EnvironmentInput): EnvironmentConfig {
     const name = typeof (input as { name?: unknown })?.name === 'string' ? (input as { name: string }).name : '(unnamed)';
     throw new ConfigError(name, result.error.issues.map((issue) => describe(issue, input)));
   }
-  return result.data;
+  const { server } = result.data;
+  return { ...result.data, server: { ...server, pinnedPort: server.pinnedPort ?? server.port + 1 } };
 }
 
 /** Environments that may be peered must not share address space: checked across all of them. */

@@ -2,5 +2,5 @@ export { ConfigError, defineEnvironment, assertDistinctNetworks } from './define
 export type { EnvironmentConfig, EnvironmentInput } from './schema';
 export { isGpuInstanceType } from './instance-types';
 export { parseCidr, formatCidr, subnetOf, cidrsOverlap, type Ipv4Block } from './cidr';
-export { FLEET_COLOURS, otherColour, trafficStateSchema, trafficStateParameterName, initialTrafficState, type FleetColour, type TrafficState } from './traffic-state';
+export { MAX_HEADER_OVERRIDE_CIDRS } from './header-override-cidrs';
 export { PROJECT } from './project';

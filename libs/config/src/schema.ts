@@ -1,5 +1,7 @@
+import { DEFAULT_STICKINESS_SECONDS, MAX_STICKINESS_SECONDS, MIN_STICKINESS_SECONDS, MODEL_VERSION, SERVER_IMAGE } from '@canaryfleet/traffic-state';
 import { z } from 'zod';
 import { cidrsOverlap, parseCidr } from './cidr';
+import { isSourceCidr, isWholeInternet, MAX_HEADER_OVERRIDE_CIDRS, OPEN_CIDR_REASON } from './header-override-cidrs';
 import { INSTANCE_TYPE_PATTERN, isGpuInstanceType } from './instance-types';
 
 // Allowed ranges live next to the messages that state them, so the two never disagree.
@@ -58,21 +60,39 @@ export const fleetSchema = z.strictObject({
   rootVolumeGiB: int(20, 16384).default(100),
   /** Time for boot + model download + load before ELB health checks count. @default 900 */
   healthCheckGracePeriodSeconds: int(60, 7200).default(900),
-  /** SSM public parameter holding the AMI id; @default DLAMI for GPU types, AL2023 otherwise. */
+  /**
+   * Public SSM parameter the AMI of a release is resolved from when the release starts (the operator
+   * writes it into the fleet's own AMI parameter). @default DLAMI for GPU types, AL2023 otherwise.
+   */
   amiParameter: z.string().regex(/^\/aws\/service\/[\w./-]+$/, { error: 'must be a public SSM parameter path under /aws/service/' }).optional(),
 });
 
 export const serverSchema = z.strictObject({
-  /** Container image of the inference server, pinned by tag or digest. */
-  image: z.string().regex(/^[\w.-]+(:\d+)?(\/[\w.-]+)+(:[\w.-]+|@sha256:[0-9a-f]{64})$/, { error: 'must be a container image reference with a tag or digest, like 123456789012.dkr.ecr.us-east-1.amazonaws.com/llm-server:1.4.2' }),
-  /** Port the server listens on, on the instance. */
+  /**
+   * Container image of the inference server, pinned by tag or digest: the default image of the next
+   * rollout (output `release_defaults`). Fleets run the image of their release in the traffic state, so
+   * changing this never touches a running fleet. Its ECR repository is the one the fleets may pull from.
+   */
+  image: z.string().regex(SERVER_IMAGE, { error: 'must be a container image reference with a tag or digest, like 123456789012.dkr.ecr.us-east-1.amazonaws.com/llm-server:1.4.2' }),
+  /** Port the server listens on for weighted traffic (the judged route). */
   port: int(1024, 65535, ' (unprivileged ports only)'),
+  /**
+   * Second port of the same server, behind the pinned target groups of the header overrides: the server
+   * labels what arrives here Route=pinned, which the judge never reads. @default port + 1
+   */
+  pinnedPort: int(1024, 65535, ' (unprivileged ports only)').optional(),
+  /** Requests slower than this count in the fleets' SlowRequestCount (output `fleet_metrics`), seconds. @default 5 */
+  slowRequestSeconds: z
+    .number({ error: 'must be a number of seconds above 0 and at most 600' })
+    .gt(0, { error: 'must be a number of seconds above 0 and at most 600' })
+    .max(600, { error: 'must be a number of seconds above 0 and at most 600' })
+    .default(5),
   /** Path that answers 200 only once the model is loaded. */
   healthPath: z.string().regex(/^\/[\w./-]*$/, { error: "must be a URL path starting with '/'" }),
   /** S3 prefix holding model artifacts, one folder per model version. */
   modelArtifactUri: z.string().regex(/^s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](\/[\w.-]+)*\/$/, { error: "must be an S3 prefix like s3://bucket/models/ (ending in '/')" }),
-  /** Model version the stable fleet serves when the environment is first created. */
-  initialModelVersion: z.string().regex(/^[\w.-]{1,64}$/, { error: 'must be 1-64 characters of letters, digits, ., _ or -' }),
+  /** Model version the stable fleet serves when the environment is first created (traffic-state revision 1). */
+  initialModelVersion: z.string().regex(MODEL_VERSION, { error: 'must be 1-64 characters of letters, digits, ., _ or -' }),
   /**
    * Why the container needs an IMDSv2 hop limit of 2 (containers on a bridge network add one hop).
    * Unset keeps the secure default of 1: only processes on the host reach instance metadata.
@@ -89,6 +109,22 @@ const healthCheckSchema = z.strictObject({
   matcher: z.string().regex(/^\d{3}(-\d{3})?(,\d{3}(-\d{3})?)*$/, { error: 'must be HTTP codes like 200, 200-299 or 200,204' }).default('200'),
 });
 
+const headerOverrideSchema = z.strictObject({
+  header: z.string().regex(HEADER_NAME, { error: 'must be an HTTP header name (letters, digits, -)' }).default('X-Canary'),
+  canaryValue: nonEmpty('a non-empty header value').default('always'),
+  stableValue: nonEmpty('a non-empty header value').default('never'),
+  canaryPriority: int(1, 50000).default(10),
+  stablePriority: int(1, 50000).default(20),
+  /**
+   * Networks whose requests may use the header overrides (ALB source-ip condition). The rules exist only
+   * when this lists at least one block; 0.0.0.0/0 and ::/0 are refused. At most 4 (ALB rule limit). @default []
+   */
+  sourceCidrs: z
+    .array(z.string().refine(isSourceCidr, { error: 'must be a CIDR block like 203.0.113.0/24 or 2001:db8::/32 (IPv4 without host bits)' }), { error: 'must be a list of CIDR blocks' })
+    .max(MAX_HEADER_OVERRIDE_CIDRS, { error: `must list at most ${MAX_HEADER_OVERRIDE_CIDRS} CIDR blocks: an ALB rule takes 5 condition values, and the header value is one` })
+    .default([]),
+});
+
 export const routingSchema = z.strictObject({
   /** ACM certificate for the HTTPS listener; null only with `plainHttpReason`. */
   certificateArn: z.string().regex(CERTIFICATE_ARN, { error: 'must be an ACM certificate ARN' }).nullable(),
@@ -100,8 +136,11 @@ export const routingSchema = z.strictObject({
   idleTimeoutSeconds: int(1, 4000).default(120),
   /** @default true */
   deletionProtection: z.boolean().default(true),
-  /** Group stickiness on the weighted forward, in seconds; 0 turns it off. @default 3600 */
-  stickinessSeconds: int(0, 604800, ' (0 turns stickiness off)').default(3600),
+  /**
+   * Group stickiness of the weighted forward while a canary receives a share, seconds; terminal states
+   * forward to the stable group only (docs/traffic-state.md, "Stickiness"). @default 300
+   */
+  stickinessSeconds: int(MIN_STICKINESS_SECONDS, MAX_STICKINESS_SECONDS, ' seconds (longer holds clients across rollout steps)').default(DEFAULT_STICKINESS_SECONDS),
   /** Target-group stickiness (lb_cookie), in seconds; 0 = off. @default 0 */
   targetStickinessSeconds: int(0, 604800, ' (0 turns stickiness off)').default(0),
   /** Ramp of a new target's share of requests, in seconds. @default 60 */
@@ -111,19 +150,7 @@ export const routingSchema = z.strictObject({
   /** @default 'least_outstanding_requests' */
   loadBalancingAlgorithm: z.enum(['least_outstanding_requests', 'round_robin'], { error: "must be 'least_outstanding_requests' or 'round_robin'" }).default('least_outstanding_requests'),
   healthCheck: healthCheckSchema.default(() => healthCheckSchema.parse({})),
-  headerOverride: z
-    .strictObject({
-      header: z.string().regex(HEADER_NAME, { error: 'must be an HTTP header name (letters, digits, -)' }).default('X-Canary'),
-      canaryValue: nonEmpty('a non-empty header value').default('always'),
-      stableValue: nonEmpty('a non-empty header value').default('never'),
-      canaryPriority: int(1, 50000).default(10),
-      stablePriority: int(1, 50000).default(20),
-    })
-    .default(() => ({ header: 'X-Canary', canaryValue: 'always', stableValue: 'never', canaryPriority: 10, stablePriority: 20 })),
-  /** Weights (percent) written into the traffic state when the environment is created. */
-  initialWeights: z
-    .strictObject({ stable: int(0, 100, ' percent'), canary: int(0, 100, ' percent') })
-    .default({ stable: 100, canary: 0 }),
+  headerOverride: headerOverrideSchema.default(() => headerOverrideSchema.parse({})),
   /** Days ALB access logs are kept. @default 90 */
   accessLogRetentionDays: int(1, 3650).default(90),
   /** Regional WAFv2 web ACL to associate with the ALB. */
@@ -190,9 +217,17 @@ export const environmentSchema = z
     if (routing.httpPort === routing.httpsPort) {
       ctx.addIssue({ code: 'custom', path: ['routing', 'httpsPort'], message: `must differ from routing.httpPort (${routing.httpPort})` });
     }
-    const { initialWeights: weights, headerOverride: header } = routing;
-    if (weights.stable + weights.canary !== 100) {
-      ctx.addIssue({ code: 'custom', path: ['routing', 'initialWeights'], message: `must sum to 100 percent (stable ${weights.stable} + canary ${weights.canary} = ${weights.stable + weights.canary})` });
+    const { headerOverride: header } = routing;
+    header.sourceCidrs.forEach((cidr, index) => {
+      if (isWholeInternet(cidr)) ctx.addIssue({ code: 'custom', path: ['routing', 'headerOverride', 'sourceCidrs', index], message: `must not be the whole internet: ${OPEN_CIDR_REASON}` });
+      if (header.sourceCidrs.indexOf(cidr) !== index) ctx.addIssue({ code: 'custom', path: ['routing', 'headerOverride', 'sourceCidrs', index], message: 'must not list a block twice' });
+    });
+    const pinnedPort = env.server.pinnedPort ?? env.server.port + 1;
+    const pinnedField = env.server.pinnedPort === undefined ? ['server', 'port'] : ['server', 'pinnedPort'];
+    if (pinnedPort === env.server.port) {
+      ctx.addIssue({ code: 'custom', path: ['server', 'pinnedPort'], message: `must differ from server.port (${env.server.port}): the server tells weighted from pinned requests by the port they arrive on` });
+    } else if (pinnedPort > 65535) {
+      ctx.addIssue({ code: 'custom', path: pinnedField, message: `must leave room for server.pinnedPort (default server.port + 1 = ${pinnedPort}, above 65535): set server.pinnedPort` });
     }
     if (header.canaryPriority === header.stablePriority) {
       ctx.addIssue({ code: 'custom', path: ['routing', 'headerOverride', 'stablePriority'], message: `must differ from routing.headerOverride.canaryPriority (${header.canaryPriority}): listener rule priorities are unique` });
@@ -228,5 +263,7 @@ export const environmentSchema = z
 
 /** What an environment file writes (defaults may be left out). */
 export type EnvironmentInput = z.input<typeof environmentSchema>;
-/** A validated environment with every default filled in. */
-export type EnvironmentConfig = z.output<typeof environmentSchema>;
+/** A validated environment with every default filled in (`server.pinnedPort` included). */
+export type EnvironmentConfig = Omit<z.output<typeof environmentSchema>, 'server'> & {
+  readonly server: z.output<typeof serverSchema> & { readonly pinnedPort: number };
+};

@@ -22,15 +22,24 @@ describe('defineEnvironment', () => {
     expect(config.routing).toMatchObject({
       idleTimeoutSeconds: 120,
       deletionProtection: true,
-      stickinessSeconds: 3600,
+      stickinessSeconds: 300,
       slowStartSeconds: 60,
       deregistrationDelaySeconds: 300,
       loadBalancingAlgorithm: 'least_outstanding_requests',
-      initialWeights: { stable: 100, canary: 0 },
-      headerOverride: { header: 'X-Canary', canaryValue: 'always', stableValue: 'never', canaryPriority: 10, stablePriority: 20 },
+      headerOverride: { header: 'X-Canary', canaryValue: 'always', stableValue: 'never', canaryPriority: 10, stablePriority: 20, sourceCidrs: [] },
     });
+    expect(config.server).toMatchObject({ port: 8080, pinnedPort: 8081, slowRequestSeconds: 5 });
     expect(config.localAws).toBe(false);
     expect(config.fleet.rootVolumeGiB).toBe(100);
+  });
+
+  test('accepts header-override networks in IPv4 and IPv6, and an explicit pinned port', () => {
+    const env = validEnvironment();
+    env.routing.headerOverride = { sourceCidrs: ['127.0.0.0/8', '2001:db8::/32'] };
+    env.server.pinnedPort = 9090;
+    const config = defineEnvironment(env);
+    expect(config.routing.headerOverride.sourceCidrs).toEqual(['127.0.0.0/8', '2001:db8::/32']);
+    expect(config.server.pinnedPort).toBe(9090);
   });
 
   test('accepts a valid production environment', () => {
@@ -82,13 +91,21 @@ describe('defineEnvironment', () => {
     ['certificate ARN', (e) => (e.routing.certificateArn = 'arn:aws:iam::1:cert'), 'routing.certificateArn = "arn:aws:iam::1:cert": must be an ACM certificate ARN'],
     ['plain HTTP without a reason', (e) => delete e.routing.plainHttpReason, 'routing.plainHttpReason = missing: is required when routing.certificateArn is null'],
     ['idle timeout', (e) => (e.routing.idleTimeoutSeconds = 0), 'routing.idleTimeoutSeconds = 0: must be an integer from 1 to 4000'],
-    ['stickiness out of range', (e) => (e.routing.stickinessSeconds = 604801), 'routing.stickinessSeconds = 604801: must be an integer from 0 to 604800 (0 turns stickiness off)'],
+    ['stickiness off', (e) => (e.routing.stickinessSeconds = 0), 'routing.stickinessSeconds = 0: must be an integer from 1 to 900 seconds (longer holds clients across rollout steps)'],
+    ['stickiness above the largest allowed', (e) => (e.routing.stickinessSeconds = 3600), 'routing.stickinessSeconds = 3600: must be an integer from 1 to 900 seconds (longer holds clients across rollout steps)'],
     ['slow start out of range', (e) => (e.routing.slowStartSeconds = 10), 'routing.slowStartSeconds = 10: must be 0 (off) or from 30 to 900 seconds'],
     ['slow start above 900', (e) => (e.routing.slowStartSeconds = 901), 'routing.slowStartSeconds = 901: must be an integer from 0 to 900'],
     ['deregistration delay', (e) => (e.routing.deregistrationDelaySeconds = 4000), 'routing.deregistrationDelaySeconds = 4000: must be an integer from 0 to 3600'],
-    ['weight not an integer', (e) => (e.routing.initialWeights = { stable: 99.5, canary: 0.5 }), 'routing.initialWeights.stable = 99.5: must be an integer from 0 to 100 percent'],
-    ['weight out of range', (e) => (e.routing.initialWeights = { stable: 120, canary: -20 }), 'routing.initialWeights.stable = 120: must be an integer from 0 to 100 percent'],
-    ['weights not summing to 100', (e) => (e.routing.initialWeights = { stable: 90, canary: 5 }), 'routing.initialWeights = {"stable":90,"canary":5}: must sum to 100 percent (stable 90 + canary 5 = 95)'],
+    ['traffic weights in config', (e) => ((e.routing as Record<string, unknown>).initialWeights = { stable: 90, canary: 10 }), 'routing.initialWeights: unknown field(s)'],
+    ['header override open to the internet', (e) => (e.routing.headerOverride = { sourceCidrs: ['0.0.0.0/0'] }), 'routing.headerOverride.sourceCidrs.0 = "0.0.0.0/0": must not be the whole internet: anyone on the internet could pin themselves to an unvetted canary and push load onto its small fleet; list the networks of the people who test canaries'],
+    ['header override open to the IPv6 internet', (e) => (e.routing.headerOverride = { sourceCidrs: ['203.0.113.0/24', '::/0'] }), 'routing.headerOverride.sourceCidrs.1 = "::/0": must not be the whole internet'],
+    ['header override CIDR with host bits', (e) => (e.routing.headerOverride = { sourceCidrs: ['203.0.113.7/24'] }), 'routing.headerOverride.sourceCidrs.0 = "203.0.113.7/24": must be a CIDR block like 203.0.113.0/24 or 2001:db8::/32 (IPv4 without host bits)'],
+    ['header override CIDRs beyond the rule limit', (e) => (e.routing.headerOverride = { sourceCidrs: ['10.1.0.0/16', '10.2.0.0/16', '10.3.0.0/16', '10.4.0.0/16', '10.5.0.0/16'] }), 'routing.headerOverride.sourceCidrs = ["10.1.0.0/16","10.2.0.0/16","10.3.0.0/16","10.4.0.0/16","10.5.0.0/16"]: must list at most 4 CIDR blocks: an ALB rule takes 5 condition values, and the header value is one'],
+    ['header override CIDR twice', (e) => (e.routing.headerOverride = { sourceCidrs: ['10.1.0.0/16', '10.1.0.0/16'] }), 'routing.headerOverride.sourceCidrs.1 = "10.1.0.0/16": must not list a block twice'],
+    ['pinned port equal to the server port', (e) => (e.server.pinnedPort = 8080), 'server.pinnedPort = 8080: must differ from server.port (8080): the server tells weighted from pinned requests by the port they arrive on'],
+    ['pinned port privileged', (e) => (e.server.pinnedPort = 443), 'server.pinnedPort = 443: must be an integer from 1024 to 65535 (unprivileged ports only)'],
+    ['no room for the default pinned port', (e) => (e.server.port = 65535), 'server.port = 65535: must leave room for server.pinnedPort (default server.port + 1 = 65536, above 65535): set server.pinnedPort'],
+    ['slow-request threshold of 0', (e) => (e.server.slowRequestSeconds = 0), 'server.slowRequestSeconds = 0: must be a number of seconds above 0 and at most 600'],
     ['duplicate rule priorities', (e) => (e.routing.headerOverride = { canaryPriority: 10, stablePriority: 10 }), 'routing.headerOverride.stablePriority = 10: must differ from routing.headerOverride.canaryPriority (10): listener rule priorities are unique'],
     ['header override with an empty value', (e) => (e.routing.headerOverride = { canaryValue: '' }), 'routing.headerOverride.canaryValue = "": must be a non-empty header value'],
     ['header override values equal', (e) => (e.routing.headerOverride = { canaryValue: 'yes', stableValue: 'YES' }), 'routing.headerOverride.stableValue = "YES": must differ from routing.headerOverride.canaryValue ("yes"; ALB compares header values case-insensitively)'],

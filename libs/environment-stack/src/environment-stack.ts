@@ -1,16 +1,18 @@
 import { CanaryRouting } from '@canaryfleet/canary-routing';
-import { FLEET_COLOURS, type EnvironmentConfig, type FleetColour } from '@canaryfleet/config';
-import { InferenceFleet } from '@canaryfleet/inference-fleet';
+import type { EnvironmentConfig } from '@canaryfleet/config';
+import { FLEET_METRICS } from '@canaryfleet/fleet-metrics';
+import { amiSourceParameter, InferenceFleet, parseS3Uri } from '@canaryfleet/inference-fleet';
 import { Network } from '@canaryfleet/network';
 import { AlarmTopic, FleetAlarms, FleetDashboard } from '@canaryfleet/observability';
-import { TerraformOutput, TerraformStack } from 'cdktf';
+import { byColour, FLEET_COLOURS, type FleetColour } from '@canaryfleet/traffic-state';
+import { DataAwsCallerIdentity } from '@cdktf/provider-aws/lib/data-aws-caller-identity';
+import { DataAwsSsmParameter } from '@cdktf/provider-aws/lib/data-aws-ssm-parameter';
+import { TerraformOutput, TerraformStack, Token } from 'cdktf';
 import type { Construct } from 'constructs';
 import { awsProvider } from './aws-provider';
+import { OperatorPolicy } from './operator-policy';
 import { useRemoteState } from './remote-state';
-
-function byColour<T>(value: (colour: FleetColour) => T): Record<FleetColour, T> {
-  return Object.fromEntries(FLEET_COLOURS.map((colour) => [colour, value(colour)])) as Record<FleetColour, T>;
-}
+import { RolloutTable } from './rollout-table';
 
 /** Name of the one stack of every environment; also its state key's last part. */
 export const ENVIRONMENT_STACK = 'inference';
@@ -24,13 +26,24 @@ export class EnvironmentStack extends TerraformStack {
   readonly routing: CanaryRouting;
   readonly fleets: Record<FleetColour, InferenceFleet>;
   readonly alarmTopic: AlarmTopic;
+  readonly alarms: FleetAlarms;
+  readonly rolloutTable: RolloutTable;
+  readonly operatorPolicy: OperatorPolicy;
+  /** The public parameter a release's AMI is resolved from (output `release_defaults`). */
+  readonly amiSourceParameter: string;
 
   constructor(scope: Construct, readonly config: EnvironmentConfig) {
     super(scope, ENVIRONMENT_STACK);
     awsProvider(this, config);
     useRemoteState(this, config, ENVIRONMENT_STACK);
+    const { routing, server } = config;
+    const caller = new DataAwsCallerIdentity(this, 'caller', {});
 
-    const { routing } = config;
+    // Read at plan time: the first revision of the traffic state and both fleets' AMI parameters start from it.
+    this.amiSourceParameter = amiSourceParameter(config.fleet.instanceTypes, config.fleet.amiParameter);
+    const amiSource = new DataAwsSsmParameter(this, 'ami-source', { name: this.amiSourceParameter });
+    amiSource.overrideLogicalId('ami_source');
+
     const listenerPorts = routing.certificateArn === null ? [routing.httpPort] : [routing.httpPort, routing.httpsPort];
     this.network = new Network(this, 'network', {
       environment: config.name,
@@ -40,16 +53,15 @@ export class EnvironmentStack extends TerraformStack {
       natGateways: config.network.natGateways,
       flowLogRetentionDays: config.network.flowLogRetentionDays,
       listenerPorts,
-      serverPort: config.server.port,
+      serverPort: server.port,
+      pinnedPort: server.pinnedPort,
       localAws: config.localAws,
     });
 
-    const publicSubnetIds = this.network.publicSubnets.map((subnet) => subnet.id);
-    const privateSubnetIds = this.network.privateSubnets.map((subnet) => subnet.id);
     this.routing = new CanaryRouting(this, 'routing', {
       environment: config.name,
       vpcId: this.network.vpc.id,
-      publicSubnetIds,
+      publicSubnetIds: this.network.publicSubnets.map((subnet) => subnet.id),
       securityGroupId: this.network.securityGroups.loadBalancer.id,
       certificateArn: routing.certificateArn ?? undefined,
       plainHttpReason: routing.plainHttpReason,
@@ -59,16 +71,16 @@ export class EnvironmentStack extends TerraformStack {
       idleTimeoutSeconds: routing.idleTimeoutSeconds,
       deletionProtection: routing.deletionProtection,
       stickinessSeconds: routing.stickinessSeconds,
-      serverPort: config.server.port,
+      serverPort: server.port,
+      pinnedPort: server.pinnedPort,
       localAws: config.localAws,
-      healthCheck: { path: config.server.healthPath, ...routing.healthCheck },
+      healthCheck: { path: server.healthPath, ...routing.healthCheck },
       slowStartSeconds: routing.slowStartSeconds,
       deregistrationDelaySeconds: routing.deregistrationDelaySeconds,
       loadBalancingAlgorithm: routing.loadBalancingAlgorithm,
       targetStickinessSeconds: routing.targetStickinessSeconds,
       headerOverride: routing.headerOverride,
-      initialModelVersion: config.server.initialModelVersion,
-      initialWeights: routing.initialWeights,
+      initialRelease: { modelVersion: server.initialModelVersion, serverImage: server.image, amiId: amiSource.insecureValue },
       accessLogBucketName: `canaryfleet-${config.name}-alb-logs-${config.account ?? config.region}`,
       accessLogRetentionDays: routing.accessLogRetentionDays,
       webAclArn: routing.webAclArn,
@@ -76,30 +88,37 @@ export class EnvironmentStack extends TerraformStack {
     });
 
     const trafficState = this.routing.trafficState;
-    this.fleets = Object.fromEntries(
-      FLEET_COLOURS.map((colour) => [
-        colour,
+    this.fleets = byColour(
+      (colour) =>
         new InferenceFleet(this, `fleet-${colour}`, {
           environment: config.name,
           colour,
           // Revision 1 of the traffic state makes blue stable; roles swap later without Terraform.
           initialRole: colour === 'blue' ? 'stable' : 'canary',
           ...config.fleet,
-          ...config.server,
-          imdsHopLimit2Reason: config.server.imdsHopLimit2Reason,
-          privateSubnetIds,
+          initialAmiId: amiSource.insecureValue,
+          imdsHopLimit2Reason: server.imdsHopLimit2Reason,
+          privateSubnetIds: this.network.privateSubnets.map((subnet) => subnet.id),
           securityGroupId: this.network.securityGroups.fleet.id,
           targetGroupArn: this.routing.targetGroups[colour].arn,
+          pinnedTargetGroupArn: this.routing.pinnedTargetGroups[colour].arn,
           trafficStateParameterName: trafficState.parameterName,
           trafficStateParameterArn: trafficState.parameter.arn,
+          defaultServerImage: server.image,
+          port: server.port,
+          pinnedPort: server.pinnedPort,
+          healthPath: server.healthPath,
+          slowRequestSeconds: server.slowRequestSeconds,
+          modelArtifactUri: server.modelArtifactUri,
+          region: config.region,
+          accountId: caller.accountId,
           localAws: config.localAws,
         }),
-      ]),
-    ) as Record<FleetColour, InferenceFleet>;
+    );
 
     this.alarmTopic = new AlarmTopic(this, 'alarm-topic', { environment: config.name, email: config.alarms.email });
-    const targetGroupArnSuffixes = { blue: this.routing.targetGroups.blue.arnSuffix, green: this.routing.targetGroups.green.arnSuffix };
-    new FleetAlarms(this, 'alarms', {
+    const targetGroupArnSuffixes = byColour((colour) => this.routing.targetGroups[colour].arnSuffix);
+    this.alarms = new FleetAlarms(this, 'alarms', {
       environment: config.name,
       loadBalancerArnSuffix: this.routing.loadBalancer.arnSuffix,
       targetGroupArnSuffixes,
@@ -116,22 +135,56 @@ export class EnvironmentStack extends TerraformStack {
       target5xxPercent: config.alarms.target5xxPercent,
     });
 
+    this.rolloutTable = new RolloutTable(this, 'rollout-table', { environment: config.name, accountId: caller.accountId, deletionProtection: !config.localAws });
+    const artifacts = parseS3Uri(server.modelArtifactUri);
+    const headerRules = this.routing.headerRules;
+    this.operatorPolicy = new OperatorPolicy(this, 'operator-policy', {
+      environment: config.name,
+      region: config.region,
+      parameterArns: [trafficState.parameter.arn, ...FLEET_COLOURS.map((colour) => this.fleets[colour].amiParameter.parameter.arn)],
+      amiSourceParameter: this.amiSourceParameter,
+      trafficListenerArn: this.routing.trafficListener.arn,
+      headerRuleArns: headerRules ? [headerRules.canary.arn, headerRules.stable.arn] : [],
+      autoScalingGroupArns: FLEET_COLOURS.map((colour) => this.fleets[colour].autoScalingGroup.arn),
+      alarmArns: this.alarms.alarms.map((alarm) => alarm.arn),
+      rolloutTableArn: this.rolloutTable.table.arn,
+      rolloutTableKeyArn: this.rolloutTable.key.arn,
+      alarmTopicArn: this.alarmTopic.topic.arn,
+      alarmTopicKeyArn: this.alarmTopic.key.arn,
+      modelArtifactBucket: artifacts.bucket,
+      modelArtifactPrefix: artifacts.prefix,
+    });
+
     this.addOutputs();
   }
 
-  /** What the operator needs (issue 3 point 7); `terraform output -json` is its machine-readable form. */
+  /** What the operator, the plan review and the local data plane read (`nx run <env>:outputs`; BRIEF "environment outputs"). */
   private addOutputs(): void {
     const output = (id: string, value: unknown, description: string) => new TerraformOutput(this, id, { value, description });
-    const { routing } = this;
+    const { routing, config } = this;
+    const headerRules = routing.headerRules;
     output('vpc_id', this.network.vpc.id, 'VPC of the environment');
     output('private_subnet_ids', this.network.privateSubnets.map((s) => s.id), 'Subnets of the inference fleets');
     output('alb_dns_name', routing.loadBalancer.dnsName, 'DNS name of the load balancer');
     output('alb_arn', routing.loadBalancer.arn, 'ARN of the load balancer');
-    output('traffic_listener_arn', routing.trafficListener.arn, 'Listener carrying the weighted forward and the header rules');
-    output('header_rule_arns', { canary: routing.headerRules.canary.arn, stable: routing.headerRules.stable.arn }, 'Header override rules by the role they route to');
-    output('target_group_arns', byColour((c) => routing.targetGroups[c].arn), 'Target group per fleet colour');
+    output('alb_arn_suffix', routing.loadBalancer.arnSuffix, 'app/<name>/<id>: the LoadBalancer dimension of its CloudWatch metrics');
+    output('traffic_listener_arn', routing.trafficListener.arn, 'Listener whose default action the operator writes');
+    output('header_rule_arns', headerRules ? { canary: headerRules.canary.arn, stable: headerRules.stable.arn } : Token.nullValue(), 'Header override rules by the role they route to; null without header-override networks');
+    output('target_group_arns', byColour((c) => routing.targetGroups[c].arn), 'Weighted target group per fleet colour (judged traffic)');
+    output('target_group_arn_suffixes', byColour((c) => routing.targetGroups[c].arnSuffix), 'targetgroup/<name>/<id> per fleet colour: the TargetGroup dimension of ALB metrics');
+    output('pinned_target_group_arns', byColour((c) => routing.pinnedTargetGroups[c].arn), 'Pinned target group per fleet colour (header overrides, never judged)');
+    output('server_ports', { weighted: config.server.port, pinned: config.server.pinnedPort }, 'Ports of the inference server behind the weighted and the pinned target groups');
     output('asg_names', byColour((c) => this.fleets[c].autoScalingGroup.name), 'Auto Scaling group per fleet colour');
     output('traffic_state_parameter', routing.trafficState.parameterName, 'SSM parameter holding the traffic state');
-    output('alarm_topic_arn', this.alarmTopic.topic.arn, 'SNS topic of the alarms');
+    output('fleet_ami_parameters', byColour((c) => this.fleets[c].amiParameter.parameterName), 'SSM parameter per fleet colour its launch template resolves its AMI from; the operator writes it when a release starts');
+    output('release_defaults', { serverImage: config.server.image, amiSourceParameter: this.amiSourceParameter, modelArtifactUri: config.server.modelArtifactUri }, 'Defaults of the next release');
+    output('routing_policy', routing.routingPolicy, 'RoutingPolicy of libs/traffic-state: what the operator renders listener actions with');
+    output('fleet_capacity', { min: config.fleet.minCapacity, max: config.fleet.maxCapacity, initial: config.fleet.initialCapacity }, 'Capacity bounds of a fleet');
+    output('alarm_names', this.alarms.fleetAlarmNames, 'Alarm name per fleet colour and kind');
+    output('alarm_topic_arn', this.alarmTopic.topic.arn, 'SNS topic of the alarms and the operator notifications');
+    output('rollout_table_name', this.rolloutTable.table.name, 'DynamoDB table of the operator lease and journal');
+    output('operator_policy_arn', this.operatorPolicy.policy.arn, 'Customer managed policy with exactly the operator calls on this environment');
+    output('fleet_metrics', { namespace: FLEET_METRICS.namespace, periodSeconds: FLEET_METRICS.periodSeconds, slowRequestSeconds: config.server.slowRequestSeconds }, 'What the fleets publish themselves');
+    output('deregistration_delay_seconds', config.routing.deregistrationDelaySeconds, 'Drain time of a target group');
   }
 }

@@ -69,4 +69,51 @@ export const SECURITY_EXCEPTIONS: readonly SecurityException[] = [
     address: 'aws_s3_bucket.state_access_log_bucket',
     reason: 'The state bucket\'s access-log bucket cannot log to itself.',
   },
+  {
+    check: 'dynamodb-deletion-protection',
+    stacks: ['local'],
+    address: 'aws_dynamodb_table.rollout_table',
+    reason: 'The local environment on moto is destroyed by its own test suite; every real environment protects the rollout journal.',
+  },
+  {
+    check: 'traffic-state-prevent-destroy',
+    stacks: ['local'],
+    address: 'aws_ssm_parameter.traffic_state',
+    reason: 'The local environment on moto is destroyed by its own test suite; every real environment refuses a plan that destroys the traffic state.',
+  },
 ];
+
+/**
+ * IAM actions allowed on `Resource: "*"` in an inline or customer managed policy, each because the
+ * action has no resource-level permissions (its scope is a condition, or it only reads). Anything else on
+ * "*" fails the posture test, and so does an entry no policy uses. Never `ssm:GetParameter*`, `s3:*`,
+ * `iam:*` or `*`: those are refused on "*" whatever this list says.
+ */
+export interface IamActionException {
+  readonly action: string;
+  readonly stacks: readonly string[];
+  readonly reason: string;
+}
+
+export const IAM_ACTIONS_ON_ANY_RESOURCE: readonly IamActionException[] = [
+  { action: 'ecr:GetAuthorizationToken', stacks: ALL, reason: 'Fleet instances log in to ECR to pull the server image; the token call has no resource-level permissions (the pull itself is scoped to one repository).' },
+  { action: 'cloudwatch:PutMetricData', stacks: ALL, reason: 'Inference servers publish their metrics; PutMetricData has no resource-level permissions, so a cloudwatch:namespace condition limits it to CanaryFleet/Inference.' },
+  ...['CreateControlChannel', 'CreateDataChannel', 'OpenControlChannel', 'OpenDataChannel'].map((verb) => ({
+    action: `ssmmessages:${verb}`,
+    stacks: ALL,
+    reason: 'Session Manager access to fleet instances (no SSH); its channel calls have no resource-level permissions and read no parameter.',
+  })),
+  { action: 'ec2:DescribeImages', stacks: ALL, reason: 'The operator writes the fleets\' aws:ec2:image parameters, which SSM validates with the writer\'s ec2:DescribeImages; it has no resource-level permissions and only reads.' },
+  { action: 'elasticloadbalancing:Describe*', stacks: ALL, reason: 'The operator reads the listener, rules and target health back after every write; ELB describe calls have no resource-level permissions and only read.' },
+  { action: 'autoscaling:DescribeAutoScalingGroups', stacks: ALL, reason: 'The operator reads fleet capacity; the call has no resource-level permissions and only reads.' },
+  { action: 'cloudwatch:GetMetricData', stacks: ALL, reason: 'The operator reads the metrics the judge needs; GetMetricData has no resource-level permissions and only reads.' },
+];
+
+/** AWS managed policies a role may have attached, each with its reason; none is needed today. */
+export interface ManagedPolicyException {
+  readonly arn: string;
+  readonly stacks: readonly string[];
+  readonly reason: string;
+}
+
+export const AWS_MANAGED_POLICY_ALLOW_LIST: readonly ManagedPolicyException[] = [];

@@ -1,5 +1,5 @@
 import { Testing, TerraformStack } from 'cdktf';
-import { InferenceFleet, type InferenceFleetProps } from './inference-fleet';
+import { amiSourceParameter, InferenceFleet, type InferenceFleetProps } from './inference-fleet';
 
 function props(overrides: Partial<InferenceFleetProps> = {}): InferenceFleetProps {
   return {
@@ -13,12 +13,18 @@ function props(overrides: Partial<InferenceFleetProps> = {}): InferenceFleetProp
     privateSubnetIds: ['subnet-a', 'subnet-b'],
     securityGroupId: 'sg-fleet',
     targetGroupArn: 'arn:tg-blue',
+    pinnedTargetGroupArn: 'arn:tg-blue-pin',
     trafficStateParameterName: '/canaryfleet/test/traffic-state',
     trafficStateParameterArn: 'arn:aws:ssm:us-east-1:111111111111:parameter/canaryfleet/test/traffic-state',
-    image: '111111111111.dkr.ecr.us-east-1.amazonaws.com/llm-server:1.4.2',
+    defaultServerImage: '111111111111.dkr.ecr.us-east-1.amazonaws.com/llm-server:1.4.2',
+    initialAmiId: '${data.aws_ssm_parameter.ami_source.insecure_value}',
     port: 8080,
+    pinnedPort: 8081,
     healthPath: '/health',
+    slowRequestSeconds: 5,
     modelArtifactUri: 's3://models-bucket/test/',
+    region: 'us-east-1',
+    accountId: '111111111111',
     ...overrides,
   };
 }
@@ -33,9 +39,9 @@ function synth(overrides: Partial<InferenceFleetProps> = {}): Synth {
 describe('InferenceFleet', () => {
   const json = synth();
 
-  it('launches GPU instances from the Deep Learning AMI with IMDSv2, encrypted gp3 and no public IP', () => {
+  it('launches from the AMI its own parameter names at launch time, with IMDSv2, encrypted gp3 and no public IP', () => {
     expect(json.resource.aws_launch_template.launch_template_blue).toMatchObject({
-      image_id: 'resolve:ssm:/aws/service/deeplearning/ami/x86_64/base-oss-nvidia-driver-gpu-amazon-linux-2023/latest/ami-id',
+      image_id: 'resolve:ssm:${aws_ssm_parameter.fleet_ami_blue.name}',
       instance_type: 'g6.xlarge',
       metadata_options: { http_tokens: 'required', http_put_response_hop_limit: 1, http_endpoint: 'enabled' },
       monitoring: { enabled: true },
@@ -46,12 +52,36 @@ describe('InferenceFleet', () => {
     expect(userData).toContain('--gpus all');
   });
 
-  it('uses Amazon Linux 2023 for CPU types and hop limit 2 only with a reason', () => {
-    const cpu = synth({ instanceTypes: ['c7i.xlarge'], imdsHopLimit2Reason: 'the server container calls IMDS over the docker bridge' });
-    expect(cpu.resource.aws_launch_template.launch_template_blue).toMatchObject({
-      image_id: 'resolve:ssm:/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64',
-      metadata_options: { http_put_response_hop_limit: 2 },
+  it('owns an AMI parameter the operator writes per release: created from the AMI source, its value ignored afterwards', () => {
+    expect(json.resource.aws_ssm_parameter.fleet_ami_blue).toEqual({
+      name: '/canaryfleet/test/fleets/blue/ami-id',
+      description: 'AMI of the blue fleet of canaryfleet test: written by the rollout operator from the release it starts on this fleet.',
+      type: 'String',
+      data_type: 'aws:ec2:image',
+      insecure_value: '${data.aws_ssm_parameter.ami_source.insecure_value}',
+      lifecycle: { ignore_changes: ['insecure_value'] },
     });
+  });
+
+  it('keeps releases out of the launch template: a new image or AMI of a release changes nothing Terraform writes', () => {
+    const template = (overrides: Partial<InferenceFleetProps>) => {
+      const { user_data: userData, image_id: imageId } = synth(overrides).resource.aws_launch_template.launch_template_blue;
+      return { userData, imageId };
+    };
+    const base = template({});
+    expect(template({ defaultServerImage: '111111111111.dkr.ecr.us-east-1.amazonaws.com/llm-server:2.0.0' })).toEqual(base);
+    expect(template({ initialAmiId: 'ami-0fedcba9876543210' })).toEqual(base);
+  });
+
+  it('picks the AMI source by instance family unless configured', () => {
+    expect(amiSourceParameter(['g6.xlarge'])).toBe('/aws/service/deeplearning/ami/x86_64/base-oss-nvidia-driver-gpu-amazon-linux-2023/latest/ami-id');
+    expect(amiSourceParameter(['c7i.xlarge'])).toBe('/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64');
+    expect(amiSourceParameter(['c7i.xlarge'], '/aws/service/custom/ami')).toBe('/aws/service/custom/ami');
+  });
+
+  it('keeps IMDS hop limit 1 unless a reason for 2 is given', () => {
+    const cpu = synth({ instanceTypes: ['c7i.xlarge'], imdsHopLimit2Reason: 'the server container calls IMDS over the docker bridge' });
+    expect(cpu.resource.aws_launch_template.launch_template_blue).toMatchObject({ metadata_options: { http_put_response_hop_limit: 2 } });
   });
 
   it('runs an ELB-checked ASG behind its target group whose desired capacity the operator owns', () => {
@@ -62,7 +92,7 @@ describe('InferenceFleet', () => {
       desired_capacity: 2,
       health_check_type: 'ELB',
       health_check_grace_period: 900,
-      target_group_arns: ['arn:tg-blue'],
+      target_group_arns: ['arn:tg-blue', 'arn:tg-blue-pin'],
       vpc_zone_identifier: ['subnet-a', 'subnet-b'],
       lifecycle: { ignore_changes: ['desired_capacity', 'min_size'] },
       instance_refresh: { strategy: 'Rolling', preferences: { min_healthy_percentage: 100 } },
@@ -88,14 +118,20 @@ describe('InferenceFleet', () => {
     });
   });
 
-  it('grants least privilege: the traffic-state parameter, the model prefix and one ECR repository', () => {
+  it('grants least privilege: the traffic-state parameter, the model prefix, one ECR repository, and scoped exceptions only', () => {
     const policy = JSON.parse(Object.values(json.resource.aws_iam_role_policy)[0].policy as string) as { Statement: { Sid: string; Action: unknown; Resource: unknown }[] };
     const bySid = Object.fromEntries(policy.Statement.map((s) => [s.Sid, s]));
-    expect(bySid.ReadTrafficState).toMatchObject({ Action: 'ssm:GetParameter', Resource: 'arn:aws:ssm:us-east-1:111111111111:parameter/canaryfleet/test/traffic-state' });
+    expect(Object.keys(bySid)).toEqual(['ReadTrafficState', 'ReadModelArtifacts', 'ListModelArtifacts', 'CompleteOwnLifecycleAction', 'PublishFleetMetrics', 'SessionManagerRegistration', 'SessionManagerChannels', 'EcrLogin', 'PullServerImage']);
+    expect(bySid.ReadTrafficState).toEqual({ Sid: 'ReadTrafficState', Effect: 'Allow', Action: 'ssm:GetParameter', Resource: 'arn:aws:ssm:us-east-1:111111111111:parameter/canaryfleet/test/traffic-state' });
     expect(bySid.ReadModelArtifacts).toMatchObject({ Action: 's3:GetObject', Resource: 'arn:aws:s3:::models-bucket/test/*' });
+    expect(bySid.ListModelArtifacts).toMatchObject({ Action: 's3:ListBucket', Condition: { StringLike: { 's3:prefix': ['test/*'] } } });
+    expect(bySid.CompleteOwnLifecycleAction).toMatchObject({ Action: 'autoscaling:CompleteLifecycleAction', Resource: 'arn:aws:autoscaling:us-east-1:111111111111:autoScalingGroup:*:autoScalingGroupName/canaryfleet-test-blue' });
+    expect(bySid.PublishFleetMetrics).toMatchObject({ Action: 'cloudwatch:PutMetricData', Resource: '*', Condition: { StringEquals: { 'cloudwatch:namespace': 'CanaryFleet/Inference' } } });
+    expect(bySid.SessionManagerRegistration).toMatchObject({ Action: 'ssm:UpdateInstanceInformation', Resource: 'arn:aws:ec2:us-east-1:111111111111:instance/*' });
     expect(bySid.PullServerImage).toMatchObject({ Resource: 'arn:aws:ecr:us-east-1:111111111111:repository/llm-server' });
-    const attached = Object.values(json.resource.aws_iam_role_policy_attachment).map((a) => a.policy_arn as string).sort();
-    expect(attached).toEqual(['arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore', 'arn:aws:iam::aws:policy/CloudWatchAgentServerPolicy']);
+    // No parameter is readable but the traffic state: no ssm:GetParameter* anywhere else, and no AWS managed policy.
+    expect(policy.Statement.filter((s) => JSON.stringify(s.Action).includes('ssm:GetParameter')).map((s) => s.Sid)).toEqual(['ReadTrafficState']);
+    expect(json.resource.aws_iam_role_policy_attachment).toBeUndefined();
   });
 
   it('works around moto only when localAws is set', () => {
@@ -115,6 +151,8 @@ describe('InferenceFleet', () => {
     ['a grace period too short for model load', { healthCheckGracePeriodSeconds: 30 }, 'healthCheckGracePeriodSeconds = 30: must be an integer from 60 to 7200 seconds'],
     ['hop limit 2 without a real reason', { imdsHopLimit2Reason: 'needed' }, 'imdsHopLimit2Reason = "needed": must explain in at least 10 characters why the container needs hop limit 2'],
     ['fewer than 2 AZs', { privateSubnetIds: ['subnet-a'] }, 'privateSubnetIds: 1 given: a fleet spans at least 2 availability zones'],
+    ['the pinned port on the server port', { pinnedPort: 8080 }, 'pinnedPort = 8080: must differ from port (8080): the server tells weighted from pinned requests by the port they arrive on'],
+    ['a slow-request threshold of 0', { slowRequestSeconds: 0 }, 'slowRequestSeconds = 0: must be a number of seconds above 0 and at most 600'],
   ])('refuses %s', (_, overrides, message) => {
     expect(() => new InferenceFleet(new TerraformStack(Testing.app(), 't'), 'fleet', props(overrides))).toThrow(message);
   });

@@ -1,14 +1,22 @@
-import { isGpuInstanceType, type FleetColour } from '@canaryfleet/config';
+import { isGpuInstanceType } from '@canaryfleet/config';
 import { AutoscalingGroup } from '@cdktf/provider-aws/lib/autoscaling-group';
 import { LaunchTemplate } from '@cdktf/provider-aws/lib/launch-template';
+import type { FleetColour } from '@canaryfleet/traffic-state';
 import { Fn } from 'cdktf';
 import { Construct } from 'constructs';
+import { FleetAmiParameter } from './fleet-ami-parameter';
 import { FleetRole } from './fleet-role';
 import { renderUserData } from './user-data';
 import { FleetPropError, requireIntegerIn } from './validation';
 
+/** Public AMI source parameters: the Deep Learning AMI for NVIDIA GPU types, Amazon Linux 2023 otherwise. */
 export const GPU_AMI_PARAMETER = '/aws/service/deeplearning/ami/x86_64/base-oss-nvidia-driver-gpu-amazon-linux-2023/latest/ami-id';
 export const CPU_AMI_PARAMETER = '/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64';
+
+/** The public parameter an environment resolves the AMI of a release from. */
+export function amiSourceParameter(instanceTypes: readonly string[], configured?: string): string {
+  return configured ?? (isGpuInstanceType(instanceTypes[0]) ? GPU_AMI_PARAMETER : CPU_AMI_PARAMETER);
+}
 
 export interface InferenceFleetProps {
   readonly environment: string;
@@ -28,19 +36,30 @@ export interface InferenceFleetProps {
   readonly rootVolumeGiB?: number;
   /** Boot + model download + load before ELB health checks count, 60..7200 s. @default 900 */
   readonly healthCheckGracePeriodSeconds?: number;
-  /** Public SSM parameter of the AMI. @default Deep Learning AMI (GPU types) or Amazon Linux 2023 */
-  readonly amiParameter?: string;
+  /** The AMI the fleet's own AMI parameter starts with (the AMI source parameter, resolved at apply). */
+  readonly initialAmiId: string;
   /** Why the container needs IMDSv2 hop limit 2; unset keeps the secure default of 1. */
   readonly imdsHopLimit2Reason?: string;
   readonly privateSubnetIds: readonly string[];
   readonly securityGroupId: string;
+  /** The fleet's weighted target group (judged traffic). */
   readonly targetGroupArn: string;
+  /** The fleet's pinned target group (header overrides, on the pinned port); the ASG registers with both. */
+  readonly pinnedTargetGroupArn: string;
   readonly trafficStateParameterName: string;
   readonly trafficStateParameterArn: string;
-  readonly image: string;
+  /** The environment's default server image; releases pull from its ECR repository. */
+  readonly defaultServerImage: string;
   readonly port: number;
+  /** Second server port, behind the pinned target group; differs from port. */
+  readonly pinnedPort: number;
   readonly healthPath: string;
+  /** Threshold of the server's SlowRequestCount: (0, 600] seconds. */
+  readonly slowRequestSeconds: number;
   readonly modelArtifactUri: string;
+  readonly region: string;
+  /** The account, for the ARNs the instance role is scoped to (a reference to the caller identity is fine). */
+  readonly accountId: string;
   /**
    * The AWS API is moto (the local environment): work around its gaps, each listed in docs/local-aws.md
    * "moto gaps". Never set for a real account. @default false
@@ -50,12 +69,15 @@ export interface InferenceFleetProps {
 
 /**
  * One of the two identical fleets of an environment (DESIGN.md #4): launch template, least-privilege
- * instance profile, and an ASG behind its target group whose desired capacity the operator owns.
+ * instance profile, its own AMI parameter, and an ASG behind its weighted and pinned target groups
+ * whose desired capacity the operator owns. What the fleet runs (model, image, AMI) is its release in
+ * the traffic state, never the launch template, so a new release never refreshes a running fleet.
  */
 export class InferenceFleet extends Construct {
   readonly launchTemplate: LaunchTemplate;
   readonly autoScalingGroup: AutoscalingGroup;
   readonly role: FleetRole;
+  readonly amiParameter: FleetAmiParameter;
   readonly userData: string;
 
   constructor(scope: Construct, id: string, props: InferenceFleetProps) {
@@ -66,27 +88,32 @@ export class InferenceFleet extends Construct {
 
     this.role = new FleetRole(this, 'role', {
       name,
+      region: props.region,
+      accountId: props.accountId,
       trafficStateParameterArn: props.trafficStateParameterArn,
       modelArtifactUri: props.modelArtifactUri,
-      image: props.image,
+      defaultServerImage: props.defaultServerImage,
+      autoScalingGroupName: name,
     });
     this.userData = renderUserData({
       environment: props.environment,
       colour: props.colour,
       trafficStateParameter: props.trafficStateParameterName,
-      image: props.image,
       port: props.port,
+      pinnedPort: props.pinnedPort,
       healthPath: props.healthPath,
+      slowRequestSeconds: props.slowRequestSeconds,
       modelArtifactUri: props.modelArtifactUri,
       gpu,
     });
 
-    const amiParameter = props.amiParameter ?? (gpu ? GPU_AMI_PARAMETER : CPU_AMI_PARAMETER);
+    this.amiParameter = new FleetAmiParameter(this, 'ami', { environment: props.environment, colour: props.colour, initialAmiId: props.initialAmiId });
     this.launchTemplate = new LaunchTemplate(this, 'launch-template', {
       name,
       description: `canaryfleet ${props.environment} inference fleet ${props.colour}`,
-      // Resolved at each launch: a new AMI never shows up as Terraform drift.
-      imageId: `resolve:ssm:${amiParameter}`,
+      // Resolved at each launch from the fleet's own parameter, which the operator writes per release:
+      // a new AMI is never a launch-template change, so it never refreshes this fleet.
+      imageId: `resolve:ssm:${this.amiParameter.parameter.name}`,
       instanceType: props.instanceTypes[0],
       iamInstanceProfile: { arn: this.role.instanceProfile.arn },
       userData: Buffer.from(this.userData).toString('base64'),
@@ -124,7 +151,8 @@ export class InferenceFleet extends Construct {
       maxSize: props.maxCapacity,
       healthCheckType: 'ELB',
       healthCheckGracePeriod: props.healthCheckGracePeriodSeconds ?? 900,
-      targetGroupArns: [props.targetGroupArn],
+      // Both groups: weighted traffic on the server port, header overrides on the pinned port.
+      targetGroupArns: [props.targetGroupArn, props.pinnedTargetGroupArn],
       waitForCapacityTimeout: '0',
       ...(props.instanceTypes.length === 1
         ? { launchTemplate: template }
@@ -138,7 +166,8 @@ export class InferenceFleet extends Construct {
               },
             },
           }),
-      // A launch template change replaces instances by a rolling refresh that keeps full capacity.
+      // A launch template change (instance type, start script) replaces instances by a rolling refresh
+      // that keeps full capacity; releases (model, image, AMI) are not in the template.
       // moto gap: moto's instance refreshes never finish, so the provider would wait forever.
       ...(props.localAws
         ? {}
@@ -180,6 +209,14 @@ function validate(props: InferenceFleetProps): void {
   requireIntegerIn('healthCheckGracePeriodSeconds', props.healthCheckGracePeriodSeconds, 60, 7200, ' seconds');
   if (props.imdsHopLimit2Reason !== undefined && props.imdsHopLimit2Reason.trim().length < 10) {
     throw new FleetPropError(`imdsHopLimit2Reason = "${props.imdsHopLimit2Reason}": must explain in at least 10 characters why the container needs hop limit 2`);
+  }
+  requireIntegerIn('port', props.port, 1, 65535);
+  requireIntegerIn('pinnedPort', props.pinnedPort, 1, 65535);
+  if (props.pinnedPort === props.port) {
+    throw new FleetPropError(`pinnedPort = ${props.pinnedPort}: must differ from port (${props.port}): the server tells weighted from pinned requests by the port they arrive on`);
+  }
+  if (!(props.slowRequestSeconds > 0 && props.slowRequestSeconds <= 600)) {
+    throw new FleetPropError(`slowRequestSeconds = ${props.slowRequestSeconds}: must be a number of seconds above 0 and at most 600`);
   }
   if (props.privateSubnetIds.length < 2) {
     throw new FleetPropError(`privateSubnetIds: ${props.privateSubnetIds.length} given: a fleet spans at least 2 availability zones`);

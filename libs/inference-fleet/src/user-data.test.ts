@@ -1,12 +1,14 @@
+import { RELEASE_FIELDS, RELEASE_JQ } from '@canaryfleet/traffic-state';
 import { ecrRegistry, renderUserData, shellQuote, type UserDataProps } from './user-data';
 
 const base: UserDataProps = {
   environment: 'dev',
   colour: 'green',
   trafficStateParameter: '/canaryfleet/dev/traffic-state',
-  image: '111111111111.dkr.ecr.us-east-1.amazonaws.com/llm-server:1.4.2',
   port: 8080,
+  pinnedPort: 8081,
   healthPath: '/health',
+  slowRequestSeconds: 5,
   modelArtifactUri: 's3://models-bucket/dev/',
   gpu: true,
 };
@@ -22,29 +24,43 @@ describe('renderUserData', () => {
     expect(text).toContain('  - [systemctl, enable, --now, canaryfleet-inference.service]\n');
   });
 
-  it("reads this fleet's model version from the traffic state with an IMDSv2 token for the region", () => {
+  it("reads this fleet's release from the traffic state through the library's field path, with an IMDSv2 token", () => {
     expect(text).toContain('TOKEN=$(curl -fsS -X PUT http://169.254.169.254/latest/api/token');
     expect(text).toContain('-H "X-aws-ec2-metadata-token: $TOKEN" http://169.254.169.254/latest/meta-data/placement/region');
     expect(text).toContain("      COLOUR='green'\n");
     expect(text).toContain("      PARAMETER='/canaryfleet/dev/traffic-state'\n");
     expect(text).toContain('aws ssm get-parameter --region "$REGION" --name "$PARAMETER" --query Parameter.Value --output text');
-    expect(text).toContain(`jq -er --arg colour "$COLOUR" '.modelVersions[$colour] // empty'`);
+    expect(text).toContain(`RELEASE=$(jq -ec --arg colour "$COLOUR" '${RELEASE_JQ}' <<<"$STATE") || {`);
+    expect(text).toContain(`read -r MODEL_VERSION SERVER_IMAGE AMI_ID < <(jq -r '[.modelVersion, .serverImage, .amiId] | @tsv' <<<"$RELEASE")`);
+    expect(RELEASE_FIELDS).toEqual(['modelVersion', 'serverImage', 'amiId']);
   });
 
-  it('downloads the artifacts of that version and runs the container with GPUs on the server port', () => {
-    expect(text).toContain('aws s3 sync --region "$REGION" --only-show-errors "${ARTIFACTS}${VERSION}/" "$MODEL_DIR"');
+  it('runs the image of the release, never a configured one, and logs in to its registry only when it is ECR', () => {
+    expect(text).not.toContain('llm-server');
+    expect(text).toContain('REGISTRY="${SERVER_IMAGE%%/*}"');
+    expect(text).toContain('aws ecr get-login-password --region "$REGION" | docker login --username AWS --password-stdin "$REGISTRY"');
+    expect(text).toContain('docker pull "$SERVER_IMAGE"');
+    expect(text).toMatch(/\n {8}"\$SERVER_IMAGE"\n/);
+  });
+
+  it('says when the instance booted another AMI than its release names', () => {
+    expect(text).toContain('BOOTED_AMI=$(curl -fsS -H "X-aws-ec2-metadata-token: $TOKEN" http://169.254.169.254/latest/meta-data/ami-id)');
+    expect(text).toContain('if [[ "$BOOTED_AMI" != "$AMI_ID" ]]; then');
+  });
+
+  it('downloads the artifacts of the release and serves both ports with GPUs, labelled for its metrics', () => {
+    expect(text).toContain('aws s3 sync --region "$REGION" --only-show-errors "${ARTIFACTS}${MODEL_VERSION}/" "$MODEL_DIR"');
     expect(text).toContain("      ARTIFACTS='s3://models-bucket/dev/'\n");
-    expect(text).toContain('docker login --username AWS --password-stdin 111111111111.dkr.ecr.us-east-1.amazonaws.com');
-    expect(text).toContain('exec docker run --rm --name inference-server \\\n        --gpus all \\\n        -p 8080:8080 \\');
-    expect(text).toContain("-e PORT=8080 -e HEALTH_PATH='/health'");
+    expect(text).toContain('exec docker run --rm --name inference-server \\\n        --gpus all \\\n        --network host \\');
+    expect(text).toContain("-e PORT=8080 -e PINNED_PORT=8081 -e HEALTH_PATH='/health'");
+    expect(text).toContain(`-e ENVIRONMENT='dev' -e FLEET="$COLOUR" -e SLOW_REQUEST_SECONDS=5`);
     expect(text).not.toContain('  - docker\n');
   });
 
   it('installs docker and passes no GPU flag on CPU instances', () => {
-    const cpu = renderUserData({ ...base, gpu: false, image: 'ghcr.io/acme/llm-server:1.4.2' });
+    const cpu = renderUserData({ ...base, gpu: false });
     expect(cpu).toContain('packages:\n  - jq\n  - docker\n');
     expect(cpu).not.toContain('--gpus');
-    expect(cpu).not.toContain('docker login');
   });
 });
 

@@ -1,14 +1,17 @@
-import type { FleetColour } from '@canaryfleet/config';
+import { RELEASE_FIELDS, RELEASE_JQ, type FleetColour } from '@canaryfleet/traffic-state';
 
 export interface UserDataProps {
   readonly environment: string;
   readonly colour: FleetColour;
-  /** Traffic-state parameter name; the fleet's model version is `.modelVersions[colour]` in it. */
+  /** Traffic-state parameter name; the fleet's release is `RELEASE_JQ` of libs/traffic-state in it. */
   readonly trafficStateParameter: string;
-  /** Container image of the inference server. */
-  readonly image: string;
+  /** Port of weighted traffic (judged). */
   readonly port: number;
+  /** Port of header-override traffic (never judged): the server labels its metrics by the port a request came in on. */
+  readonly pinnedPort: number;
   readonly healthPath: string;
+  /** Threshold of the server's SlowRequestCount, seconds. */
+  readonly slowRequestSeconds: number;
   /** S3 prefix ending in '/': artifacts of version v are under `<prefix><v>/`. */
   readonly modelArtifactUri: string;
   /** Start the container with `--gpus all` (NVIDIA instance types on the Deep Learning AMI). */
@@ -29,38 +32,51 @@ export function ecrRegistry(image: string): string | undefined {
   return /^\d{12}\.dkr\.ecr\.[a-z0-9-]+\.amazonaws\.com$/.test(host) ? host : undefined;
 }
 
+/** `modelVersion` -> `MODEL_VERSION`: the shell variable a release field is read into. */
+function shellVariable(field: string): string {
+  return field.replace(/([a-z])([A-Z])/g, '$1_$2').toUpperCase();
+}
+
 function startScript(props: UserDataProps): string {
-  const registry = ecrRegistry(props.image);
+  const [modelVersion, serverImage, amiId] = RELEASE_FIELDS.map(shellVariable);
   const dockerRun = [
     'docker run --rm --name inference-server',
     ...(props.gpu ? ['--gpus all'] : []),
-    `-p ${props.port}:${props.port}`,
+    // Host networking: the server publishes its metrics with the instance role, and IMDSv2 answers a
+    // container on a bridge network only with hop limit 2. It binds both ports itself.
+    '--network host',
     '-v "$MODEL_DIR:/models:ro"',
-    '-e MODEL_DIR=/models -e "MODEL_VERSION=$VERSION"',
-    `-e PORT=${props.port} -e HEALTH_PATH=${shellQuote(props.healthPath)}`,
-    '"$IMAGE"',
+    `-e MODEL_DIR=/models -e "MODEL_VERSION=$${modelVersion}"`,
+    `-e PORT=${props.port} -e PINNED_PORT=${props.pinnedPort} -e HEALTH_PATH=${shellQuote(props.healthPath)}`,
+    `-e ENVIRONMENT=${shellQuote(props.environment)} -e FLEET="$COLOUR" -e SLOW_REQUEST_SECONDS=${props.slowRequestSeconds}`,
+    `"$${serverImage}"`,
   ].join(' \\\n  ');
   return [
     '#!/bin/bash',
-    '# Starts the inference server with the model version the traffic state names for this fleet (DESIGN.md #5).',
+    '# Starts the inference server with the release the traffic state names for this fleet (DESIGN.md #5, ADR 0007).',
     'set -euo pipefail',
     `COLOUR=${shellQuote(props.colour)}`,
     `PARAMETER=${shellQuote(props.trafficStateParameter)}`,
     `ARTIFACTS=${shellQuote(props.modelArtifactUri)}`,
-    `IMAGE=${shellQuote(props.image)}`,
     'TOKEN=$(curl -fsS -X PUT http://169.254.169.254/latest/api/token -H "X-aws-ec2-metadata-token-ttl-seconds: 300")',
     'REGION=$(curl -fsS -H "X-aws-ec2-metadata-token: $TOKEN" http://169.254.169.254/latest/meta-data/placement/region)',
     'STATE=$(aws ssm get-parameter --region "$REGION" --name "$PARAMETER" --query Parameter.Value --output text)',
-    'VERSION=$(jq -er --arg colour "$COLOUR" \'.modelVersions[$colour] // empty\' <<<"$STATE") || {',
-    '  echo "traffic state $PARAMETER names no model version for fleet $COLOUR; retrying" >&2',
+    `RELEASE=$(jq -ec --arg colour "$COLOUR" ${shellQuote(RELEASE_JQ)} <<<"$STATE") || {`,
+    '  echo "traffic state $PARAMETER names no release for fleet $COLOUR (a canary not written yet, or a version-1 document the rollout operator has not adopted); retrying" >&2',
     '  exit 1',
     '}',
-    'MODEL_DIR="/opt/models/$VERSION"',
-    'aws s3 sync --region "$REGION" --only-show-errors "${ARTIFACTS}${VERSION}/" "$MODEL_DIR"',
-    ...(registry
-      ? [`aws ecr get-login-password --region "$REGION" | docker login --username AWS --password-stdin ${registry}`]
-      : []),
-    'docker pull "$IMAGE"',
+    `IFS=$'\\t' read -r ${modelVersion} ${serverImage} ${amiId} < <(jq -r '[${RELEASE_FIELDS.map((field) => `.${field}`).join(', ')}] | @tsv' <<<"$RELEASE")`,
+    'BOOTED_AMI=$(curl -fsS -H "X-aws-ec2-metadata-token: $TOKEN" http://169.254.169.254/latest/meta-data/ami-id)',
+    `if [[ "$BOOTED_AMI" != "$${amiId}" ]]; then`,
+    `  echo "booted $BOOTED_AMI, but the release of fleet $COLOUR names $${amiId}: the fleet's AMI parameter changed after this instance launched" >&2`,
+    'fi',
+    `MODEL_DIR="/opt/models/$${modelVersion}"`,
+    `aws s3 sync --region "$REGION" --only-show-errors "\${ARTIFACTS}\${${modelVersion}}/" "$MODEL_DIR"`,
+    `REGISTRY="\${${serverImage}%%/*}"`,
+    'if [[ "$REGISTRY" =~ ^[0-9]{12}\\.dkr\\.ecr\\.[a-z0-9-]+\\.amazonaws\\.com$ ]]; then',
+    '  aws ecr get-login-password --region "$REGION" | docker login --username AWS --password-stdin "$REGISTRY"',
+    'fi',
+    `docker pull "$${serverImage}"`,
     'docker rm -f inference-server 2>/dev/null || true',
     `exec ${dockerRun}`,
     '',
@@ -70,7 +86,7 @@ function startScript(props: UserDataProps): string {
 function systemdUnit(): string {
   return [
     '[Unit]',
-    'Description=canaryfleet inference server (model version from the traffic state)',
+    "Description=canaryfleet inference server (this fleet's release, from the traffic state)",
     'After=docker.service network-online.target',
     'Requires=docker.service',
     'Wants=network-online.target',
@@ -95,7 +111,8 @@ function indent(text: string, spaces: number): string {
 
 /**
  * cloud-init for one fleet: a start script and a systemd unit that restarts the server, so a crash or a
- * missing model version (canary scaled up before the controller wrote it) heals by retrying.
+ * missing release (a canary scaled up before the operator wrote it, a version-1 document not adopted
+ * yet) heals by retrying every 10 s.
  */
 export function renderUserData(props: UserDataProps): string {
   return [

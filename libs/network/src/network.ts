@@ -35,6 +35,8 @@ export interface NetworkProps {
   readonly listenerPorts: readonly number[];
   /** Port the inference server listens on; only the load balancer reaches it. */
   readonly serverPort: number;
+  /** Second server port (pinned target groups); only the load balancer reaches it. */
+  readonly pinnedPort: number;
   /** The AWS API is moto (local environment), which needs small workarounds. @default false */
   readonly localAws?: boolean;
 }
@@ -119,6 +121,7 @@ export class Network extends Construct {
       vpcId: this.vpc.id,
       listenerPorts: props.listenerPorts,
       serverPort: props.serverPort,
+      pinnedPort: props.pinnedPort,
       localAws: props.localAws,
     });
   }
@@ -136,7 +139,8 @@ export class Network extends Construct {
     new IamRolePolicy(this, 'flow-logs-policy', {
       role: role.id,
       name: 'write-flow-logs',
-      policy: Fn.jsonencode({
+      // A JSON document (references interpolated), like every IAM policy here: the posture test reads them all.
+      policy: JSON.stringify({
         Version: '2012-10-17',
         Statement: [
           {

@@ -9,16 +9,18 @@ export interface ServiceSecurityGroupsProps {
   readonly vpcId: string;
   /** Ports the load balancer accepts from the internet. */
   readonly listenerPorts: readonly number[];
-  /** Port of the inference server on the instances. */
+  /** Port of the inference server on the instances (weighted traffic). */
   readonly serverPort: number;
+  /** Second port of the same server, behind the pinned target groups (header overrides). */
+  readonly pinnedPort: number;
   /** The AWS API is moto (local environment); see the workaround below. @default false */
   readonly localAws?: boolean;
 }
 
 /**
  * Who may talk to whom: the internet reaches the load balancer on its listener ports, the load
- * balancer reaches the fleets on the server port, and nothing else reaches the fleets. One rule per
- * resource (never inline), each with a description (CKV_AWS_23).
+ * balancer reaches the fleets on the server's two ports (weighted and pinned), and nothing else reaches
+ * the fleets. One rule per resource (never inline), each with a description (CKV_AWS_23).
  */
 export class ServiceSecurityGroups extends Construct {
   readonly loadBalancer: SecurityGroup;
@@ -58,24 +60,27 @@ export class ServiceSecurityGroups extends Construct {
       // Pinned: security-exceptions.ts names this address (CKV_AWS_260 for port 80).
       rule.overrideLogicalId(`network_alb_ingress_${port}`);
     }
-    new VpcSecurityGroupEgressRule(this, 'alb-egress-fleet', {
-      securityGroupId: this.loadBalancer.id,
-      description: `Load balancer to the inference servers (traffic and health checks) on port ${props.serverPort}`,
-      ipProtocol: 'tcp',
-      fromPort: props.serverPort,
-      toPort: props.serverPort,
-      referencedSecurityGroupId: this.fleet.id,
-      lifecycle: groupReferenceLifecycle,
-    });
-    new VpcSecurityGroupIngressRule(this, 'fleet-ingress-alb', {
-      securityGroupId: this.fleet.id,
-      description: `Inference server port ${props.serverPort} from the load balancer only`,
-      ipProtocol: 'tcp',
-      fromPort: props.serverPort,
-      toPort: props.serverPort,
-      referencedSecurityGroupId: this.loadBalancer.id,
-      lifecycle: groupReferenceLifecycle,
-    });
+    // The server port keeps the construct ids it always had (no rule is replaced); the pinned port adds its own.
+    for (const [port, suffix, what] of [[props.serverPort, '', 'weighted traffic'], [props.pinnedPort, '-pinned', 'header-override traffic']] as const) {
+      new VpcSecurityGroupEgressRule(this, `alb-egress-fleet${suffix}`, {
+        securityGroupId: this.loadBalancer.id,
+        description: `Load balancer to the inference servers (${what} and health checks) on port ${port}`,
+        ipProtocol: 'tcp',
+        fromPort: port,
+        toPort: port,
+        referencedSecurityGroupId: this.fleet.id,
+        lifecycle: groupReferenceLifecycle,
+      });
+      new VpcSecurityGroupIngressRule(this, `fleet-ingress-alb${suffix}`, {
+        securityGroupId: this.fleet.id,
+        description: `Inference server port ${port} (${what}) from the load balancer only`,
+        ipProtocol: 'tcp',
+        fromPort: port,
+        toPort: port,
+        referencedSecurityGroupId: this.loadBalancer.id,
+        lifecycle: groupReferenceLifecycle,
+      });
+    }
     // HTTPS out only: ECR image pulls, S3 model artifacts (via the gateway endpoint), SSM and CloudWatch.
     new VpcSecurityGroupEgressRule(this, 'fleet-egress-https', {
       securityGroupId: this.fleet.id,

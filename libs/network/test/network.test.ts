@@ -18,6 +18,7 @@ const props: NetworkProps = {
   flowLogRetentionDays: 30,
   listenerPorts: [80, 443],
   serverPort: 8080,
+  pinnedPort: 8081,
 };
 
 type Resources = Record<string, Record<string, Record<string, unknown>>>;
@@ -84,17 +85,19 @@ describe('Network', () => {
     expect(group.egress).toBeUndefined();
   });
 
-  test('the fleet port is reachable from the load balancer group only', () => {
+  test('the fleets are reachable on the two server ports from the load balancer group only, and on nothing else', () => {
     const { json, resources } = synth();
-    const fleetIngress = Object.values(resources.aws_vpc_security_group_ingress_rule).filter((r) => r.from_port === 8080);
-    expect(fleetIngress).toHaveLength(1);
-    expect(fleetIngress[0].cidr_ipv4).toBeUndefined();
-    expect(fleetIngress[0].referenced_security_group_id).toBe('${aws_security_group.network_alb_security_group.id}');
-    expect(json).toHaveResourceWithProperties(VpcSecurityGroupEgressRule, {
-      from_port: 8080,
-      to_port: 8080,
-      referenced_security_group_id: '${aws_security_group.network_fleet_security_group.id}',
-    });
+    const fleetIngress = Object.values(resources.aws_vpc_security_group_ingress_rule).filter((r) => r.security_group_id === '${aws_security_group.network_fleet_security_group.id}');
+    const byPort = (a: Record<string, unknown>, b: Record<string, unknown>) => (a.from_port as number) - (b.from_port as number);
+    expect(fleetIngress.sort(byPort).map((r) => [r.from_port, r.to_port, r.referenced_security_group_id, r.cidr_ipv4])).toEqual([
+      [8080, 8080, '${aws_security_group.network_alb_security_group.id}', undefined],
+      [8081, 8081, '${aws_security_group.network_alb_security_group.id}', undefined],
+    ]);
+    for (const port of [8080, 8081]) {
+      expect(json).toHaveResourceWithProperties(VpcSecurityGroupEgressRule, { from_port: port, to_port: port, referenced_security_group_id: '${aws_security_group.network_fleet_security_group.id}' });
+    }
+    const albEgress = Object.values(resources.aws_vpc_security_group_egress_rule).filter((r) => r.security_group_id === '${aws_security_group.network_alb_security_group.id}');
+    expect(albEgress.sort(byPort).map((r) => r.from_port)).toEqual([8080, 8081]);
   });
 
   test('the load balancer accepts exactly the listener ports', () => {
@@ -139,7 +142,7 @@ describe('Network on moto', () => {
     const real = synth().resources;
     const groupRules = (resources: Resources) =>
       [...Object.values(resources.aws_vpc_security_group_ingress_rule), ...Object.values(resources.aws_vpc_security_group_egress_rule)].filter((r) => r.referenced_security_group_id);
-    expect(groupRules(local).map((r) => r.lifecycle)).toEqual([{ ignore_changes: ['referenced_security_group_id', 'description'] }, { ignore_changes: ['referenced_security_group_id', 'description'] }]);
-    expect(groupRules(real).map((r) => r.lifecycle)).toEqual([undefined, undefined]);
+    expect(groupRules(local).map((r) => r.lifecycle)).toEqual(Array(4).fill({ ignore_changes: ['referenced_security_group_id', 'description'] }));
+    expect(groupRules(real).map((r) => r.lifecycle)).toEqual(Array(4).fill(undefined));
   });
 });

@@ -18,11 +18,13 @@ export interface AlarmTopicProps {
  */
 export class AlarmTopic extends Construct {
   readonly topic: SnsTopic;
+  /** The topic's key: publishers need kms:GenerateDataKey* and kms:Decrypt on it. */
+  readonly key: KmsKey;
 
   constructor(scope: Construct, id: string, props: AlarmTopicProps) {
     super(scope, id);
     const caller = new DataAwsCallerIdentity(this, 'caller', {});
-    const key = new KmsKey(this, 'key', {
+    const key = (this.key = new KmsKey(this, 'key', {
       description: `canaryfleet ${props.environment} alarm topic`,
       enableKeyRotation: true,
       deletionWindowInDays: 30,
@@ -33,7 +35,7 @@ export class AlarmTopic extends Construct {
           { Sid: 'CloudWatchPublishes', Effect: 'Allow', Principal: { Service: 'cloudwatch.amazonaws.com' }, Action: ['kms:Decrypt', 'kms:GenerateDataKey*'], Resource: '*' },
         ],
       }),
-    });
+    }));
     new KmsAlias(this, 'alias', { name: `alias/canaryfleet-${props.environment}-alarms`, targetKeyId: key.keyId });
     this.topic = new SnsTopic(this, 'topic', { name: `canaryfleet-${props.environment}-alarms`, kmsMasterKeyId: key.arn });
     if (props.email) {

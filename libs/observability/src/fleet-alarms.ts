@@ -1,4 +1,4 @@
-import { FLEET_COLOURS, type FleetColour } from '@canaryfleet/config';
+import { byColour, FLEET_COLOURS, type FleetColour } from '@canaryfleet/traffic-state';
 import { CloudwatchMetricAlarm, type CloudwatchMetricAlarmMetricQuery } from '@cdktf/provider-aws/lib/cloudwatch-metric-alarm';
 import { Token } from 'cdktf';
 import { Construct } from 'constructs';
@@ -26,6 +26,10 @@ export interface FleetAlarmsProps {
 
 const PERIOD = 60;
 
+/** The alarms of each fleet, by kind (output `alarm_names`): the operator rolls back a canary whose alarm fires. */
+export const FLEET_ALARM_KINDS = ['target_5xx_rate', 'p99_latency', 'unhealthy_hosts'] as const;
+export type FleetAlarmKind = (typeof FLEET_ALARM_KINDS)[number];
+
 /**
  * Per fleet: target 5xx rate (metric math over RequestCount), p99 TargetResponseTime and unhealthy
  * hosts; per ALB: the 5xx rate the load balancer itself generates. Missing data (an idle canary
@@ -33,6 +37,8 @@ const PERIOD = 60;
  */
 export class FleetAlarms extends Construct {
   readonly alarms: CloudwatchMetricAlarm[] = [];
+  /** Alarm names per fleet and kind. */
+  readonly fleetAlarmNames: Record<FleetColour, Record<FleetAlarmKind, string>>;
 
   constructor(scope: Construct, id: string, props: FleetAlarmsProps) {
     super(scope, id);
@@ -54,12 +60,14 @@ export class FleetAlarms extends Construct {
       okActions: [props.topicArn],
     };
 
+    const alarmName = (colour: FleetColour, kind: FleetAlarmKind) => `${prefix}-${colour}-${kind.replace(/_/g, '-')}`;
+    this.fleetAlarmNames = byColour((colour) => Object.fromEntries(FLEET_ALARM_KINDS.map((kind) => [kind, alarmName(colour, kind)])) as Record<FleetAlarmKind, string>);
     for (const colour of FLEET_COLOURS) {
       const dimensions = { LoadBalancer: lb, TargetGroup: props.targetGroupArnSuffixes[colour] };
-      const fleet = `${prefix}-${colour}`;
+      const names = this.fleetAlarmNames[colour];
       this.add(`${colour}-target-5xx-rate`, {
         ...common,
-        alarmName: `${fleet}-target-5xx-rate`,
+        alarmName: names.target_5xx_rate,
         alarmDescription: `Fleet ${colour}: target 5xx responses above ${errorPercent}% of requests`,
         comparisonOperator: 'GreaterThanThreshold',
         threshold: errorPercent,
@@ -67,7 +75,7 @@ export class FleetAlarms extends Construct {
       });
       this.add(`${colour}-p99-latency`, {
         ...common,
-        alarmName: `${fleet}-p99-latency`,
+        alarmName: names.p99_latency,
         alarmDescription: `Fleet ${colour}: p99 target response time above ${p99} s`,
         namespace: 'AWS/ApplicationELB',
         metricName: 'TargetResponseTime',
@@ -79,7 +87,7 @@ export class FleetAlarms extends Construct {
       });
       this.add(`${colour}-unhealthy-hosts`, {
         ...common,
-        alarmName: `${fleet}-unhealthy-hosts`,
+        alarmName: names.unhealthy_hosts,
         alarmDescription: `Fleet ${colour}: at least one target failed its health check`,
         namespace: 'AWS/ApplicationELB',
         metricName: 'UnHealthyHostCount',

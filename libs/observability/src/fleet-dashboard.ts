@@ -1,4 +1,4 @@
-import { FLEET_COLOURS, type FleetColour } from '@canaryfleet/config';
+import { FLEET_COLOURS, type FleetColour } from '@canaryfleet/traffic-state';
 import { CloudwatchDashboard } from '@cdktf/provider-aws/lib/cloudwatch-dashboard';
 import { Fn } from 'cdktf';
 import { Construct } from 'constructs';

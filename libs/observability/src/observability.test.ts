@@ -21,6 +21,16 @@ describe('FleetAlarms', () => {
   const alarms = Object.values(synthAlarms({ p99LatencySeconds: 8, target5xxPercent: 2 }).resource.aws_cloudwatch_metric_alarm);
   const byName = Object.fromEntries(alarms.map((a) => [a.alarm_name as string, a]));
 
+  it('names each fleet\'s alarms by kind, for the operator', () => {
+    const stack = new TerraformStack(Testing.app(), 'names');
+    const built = new FleetAlarms(stack, 'alarms', base);
+    expect(built.fleetAlarmNames).toEqual({
+      blue: { target_5xx_rate: 'canaryfleet-test-blue-target-5xx-rate', p99_latency: 'canaryfleet-test-blue-p99-latency', unhealthy_hosts: 'canaryfleet-test-blue-unhealthy-hosts' },
+      green: { target_5xx_rate: 'canaryfleet-test-green-target-5xx-rate', p99_latency: 'canaryfleet-test-green-p99-latency', unhealthy_hosts: 'canaryfleet-test-green-unhealthy-hosts' },
+    });
+    for (const colour of ['blue', 'green'] as const) for (const name of Object.values(built.fleetAlarmNames[colour])) expect(byName[name]).toBeDefined();
+  });
+
   it('alarms per fleet on 5xx rate, p99 latency and unhealthy hosts, plus the ALB 5xx rate', () => {
     expect(Object.keys(byName).sort()).toEqual([
       'test-alb-5xx-rate',

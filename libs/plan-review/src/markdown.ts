@@ -1,4 +1,4 @@
-import { otherColour } from '@canaryfleet/config';
+import { canaryColour, formatShare, otherColour, type FleetColour, type StoredTrafficState } from '@canaryfleet/traffic-state';
 import { attributeChanges, type AttributeChange } from './attribute-diff';
 import type { ResourceChange } from './resource-change';
 import type { Review, StackReview } from './review';
@@ -57,14 +57,35 @@ function changeLines(change: ResourceChange): string[] {
   return [head, ...lines];
 }
 
+/** Where requests go under a traffic state, in a sentence a reviewer reads. */
+function whereTrafficGoes(stored: StoredTrafficState): string {
+  if (stored.schemaVersion === 1) {
+    const { legacy } = stored;
+    const fleet = (colour: FleetColour) => `**${colour}** ${legacy.weights[colour]} % (${legacy.modelVersions[colour] === null ? '_no model_' : code(legacy.modelVersions[colour] as string)})`;
+    return `schema version 1, which the rollout operator adopts on its next command: stable ${fleet(legacy.stable)}, canary ${fleet(otherColour(legacy.stable))}`;
+  }
+  const { state } = stored;
+  const canary = canaryColour(state);
+  const model = (colour: FleetColour) => code(state.releases[colour]?.modelVersion ?? '?');
+  const stable = `stable **${state.stable}** (${model(state.stable)})`;
+  const rollout = state.rolloutId === null ? '' : `, rollout ${code(state.rolloutId)}`;
+  switch (state.phase) {
+    case 'idle':
+      return `idle, every request to ${stable}`;
+    case 'canary':
+      return `canary **${canary}** ${formatShare(state.canaryPerMille)} (${model(canary)}), ${stable} ${formatShare(1000 - state.canaryPerMille)}${rollout}`;
+    default:
+      return `${state.phase}, every request to ${stable}; **${canary}** (${model(canary)}) drains${rollout}`;
+  }
+}
+
 function trafficLines(stacks: readonly StackReview[]): string[] {
   return stacks.flatMap(({ stack, traffic }) => {
-    const state = traffic?.trafficState;
-    if (!state) return [];
-    const canary = otherColour(state.stable);
-    const fleet = (colour: 'blue' | 'green') => `**${colour}** ${state.weights[colour]} % (${state.modelVersions[colour] === null ? '_no model_' : code(state.modelVersions[colour] as string)})`;
+    const stored = traffic?.trafficState;
+    if (!stored) return [];
+    const { revision, updatedBy } = stored.schemaVersion === 1 ? stored.legacy : stored.state;
     const where = stacks.length > 1 ? ` in ${code(stack)}` : '';
-    return [`Traffic now${where} (traffic state revision ${state.revision}, by ${cell(state.updatedBy)}): stable ${fleet(state.stable)}, canary ${fleet(canary)}.`, ''];
+    return [`Traffic now${where} (traffic state revision ${revision}, by ${cell(updatedBy)}): ${whereTrafficGoes(stored)}.`, ''];
   });
 }
 

@@ -7,6 +7,7 @@ export type RiskRuleId =
   | 'iam-widening'
   | 'fleet-capacity'
   | 'listener-routing'
+  | 'traffic-state-recreated'
   | 'protection-off';
 
 /** One risky change: where it is and why a reviewer must look at it. */

@@ -1,15 +1,15 @@
-import { trafficStateSchema, type TrafficState } from '@canaryfleet/config';
+import { parseStoredTrafficState, type StoredTrafficState } from '@canaryfleet/traffic-state';
 import type { PlanJson } from './plan-json';
 
 /**
  * What the plan says about traffic right now: the traffic-state document as terraform refreshed it
  * (DESIGN.md #3; its planned value is the current one, because terraform ignores later changes to it),
  * and the resources changed outside Terraform since the last apply. While a rollout runs, the rollout
- * controller changes the traffic state and the listener: reviewers should see that, not be alarmed by it.
+ * operator changes the traffic state and the listener: reviewers should see that, not be alarmed by it.
  */
 export interface TrafficContext {
-  /** The traffic-state document, when the stack has one and it parses. */
-  readonly trafficState?: TrafficState;
+  /** The traffic-state document (libs/traffic-state, current or a version 1 not adopted yet), when the stack has one and it is valid. */
+  readonly trafficState?: StoredTrafficState;
   /**
    * Addresses changed outside Terraform in an attribute this plan reads: `resource_drift` limited to
    * `relevant_attributes`, as terraform's own "Objects have changed outside of Terraform" note is.
@@ -17,9 +17,10 @@ export interface TrafficContext {
   readonly drift: readonly string[];
 }
 
-const TRAFFIC_STATE_NAME = /\/traffic-state$/;
+/** The traffic-state parameter's name ends so (libs/traffic-state `trafficStateParameterName`). */
+export const TRAFFIC_STATE_NAME = /\/traffic-state$/;
 
-function currentTrafficState(plan: PlanJson): TrafficState | undefined {
+function currentTrafficState(plan: PlanJson): StoredTrafficState | undefined {
   const parameter = (plan.resource_changes ?? []).find((change) => {
     const after = change.change.after as { name?: unknown } | null;
     return change.mode === 'managed' && change.type === 'aws_ssm_parameter' && typeof after?.name === 'string' && TRAFFIC_STATE_NAME.test(after.name);
@@ -27,9 +28,9 @@ function currentTrafficState(plan: PlanJson): TrafficState | undefined {
   const document = (parameter?.change.after as { insecure_value?: unknown } | null)?.insecure_value;
   if (typeof document !== 'string') return undefined;
   try {
-    const parsed = trafficStateSchema.safeParse(JSON.parse(document));
-    return parsed.success ? parsed.data : undefined;
+    return parseStoredTrafficState(document, 'the traffic-state parameter');
   } catch {
+    // Invalid: the listener's preconditions stop the plan and say why; the review has nothing to show.
     return undefined;
   }
 }

@@ -6,6 +6,7 @@ import { listenerRoutingRules } from './listener-routing';
 import { networkExposureRules } from './network-exposure';
 import { protectionRules } from './protection';
 import { statefulResourceRules } from './stateful-resources';
+import { trafficStateRules } from './traffic-state';
 
 /** Every family of risk rules, in the order their findings are listed. */
 export const RISK_RULES: readonly RiskRule[] = [
@@ -14,6 +15,7 @@ export const RISK_RULES: readonly RiskRule[] = [
   iamWideningRules,
   fleetCapacityRules,
   listenerRoutingRules,
+  trafficStateRules,
   protectionRules,
 ];
 
