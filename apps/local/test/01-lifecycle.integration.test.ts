@@ -45,12 +45,34 @@ describeIntegration('local environment on moto: first deployment', () => {
     await local.mustRun('terraform/outputs.ts', ['local']);
     const file = JSON.parse(readFileSync(path.join(local.workDir, 'outputs', 'local.json'), 'utf8')) as { environment: string; outputs: Record<string, unknown> };
     expect(file.environment).toBe('local');
-    expect(file.outputs).toMatchObject({
-      traffic_state_parameter: '/canaryfleet/local/traffic-state',
-      asg_names: { blue: 'canaryfleet-local-blue', green: 'canaryfleet-local-green' },
-      target_group_arns: { blue: expect.stringContaining('targetgroup/cf-local-blue/'), green: expect.stringContaining('targetgroup/cf-local-green/') },
+    const arn = (kind: string) => expect.stringMatching(new RegExp(`^arn:aws:[a-z-]+:us-east-1:\\d{12}:${kind}`));
+    expect(file.outputs).toEqual({
+      vpc_id: expect.stringMatching(/^vpc-/),
+      private_subnet_ids: [expect.stringMatching(/^subnet-/), expect.stringMatching(/^subnet-/)],
       alb_dns_name: expect.any(String),
-      traffic_listener_arn: expect.stringContaining(':listener/app/canaryfleet-local/'),
+      alb_arn: arn('loadbalancer/app/canaryfleet-local/'),
+      alb_arn_suffix: expect.stringMatching(/^app\/canaryfleet-local\/\w+$/),
+      traffic_listener_arn: arn('listener/app/canaryfleet-local/'),
+      header_rule_arns: { canary: arn('listener-rule/app/canaryfleet-local/'), stable: arn('listener-rule/app/canaryfleet-local/') },
+      target_group_arns: { blue: arn('targetgroup/cf-local-blue/'), green: arn('targetgroup/cf-local-green/') },
+      target_group_arn_suffixes: { blue: expect.stringMatching(/^targetgroup\/cf-local-blue\/\w+$/), green: expect.stringMatching(/^targetgroup\/cf-local-green\/\w+$/) },
+      pinned_target_group_arns: { blue: arn('targetgroup/cf-local-blue-pin/'), green: arn('targetgroup/cf-local-green-pin/') },
+      server_ports: { weighted: 8080, pinned: 8081 },
+      asg_names: { blue: 'canaryfleet-local-blue', green: 'canaryfleet-local-green' },
+      traffic_state_parameter: '/canaryfleet/local/traffic-state',
+      fleet_ami_parameters: { blue: '/canaryfleet/local/fleets/blue/ami-id', green: '/canaryfleet/local/fleets/green/ami-id' },
+      release_defaults: { serverImage: '000000000000.dkr.ecr.us-east-1.amazonaws.com/llm-server:1.4.2', amiSourceParameter: '/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64', modelArtifactUri: 's3://canaryfleet-local-models/local/' },
+      routing_policy: { environment: 'local', stickinessSeconds: 300, header: { name: 'X-Canary', canaryValue: 'always' } },
+      fleet_capacity: { min: 1, max: 2, initial: 1 },
+      alarm_names: {
+        blue: { target_5xx_rate: 'canaryfleet-local-blue-target-5xx-rate', p99_latency: 'canaryfleet-local-blue-p99-latency', unhealthy_hosts: 'canaryfleet-local-blue-unhealthy-hosts' },
+        green: { target_5xx_rate: 'canaryfleet-local-green-target-5xx-rate', p99_latency: 'canaryfleet-local-green-p99-latency', unhealthy_hosts: 'canaryfleet-local-green-unhealthy-hosts' },
+      },
+      alarm_topic_arn: arn('canaryfleet-local-alarms'),
+      rollout_table_name: 'canaryfleet-local-rollouts',
+      operator_policy_arn: 'arn:aws:iam::123456789012:policy/canaryfleet-local-operator',
+      fleet_metrics: { namespace: 'CanaryFleet/Inference', periodSeconds: 10, slowRequestSeconds: 5 },
+      deregistration_delay_seconds: 300,
     });
   }, 120_000);
 
