@@ -152,7 +152,7 @@ describeIntegration('traffic ownership on moto: Terraform creates, the operator 
     // The review of that plan says where traffic is now.
     await local.mustRun('terraform/plan.ts', ['local']);
     const review = await local.mustRun('plan-review/main.ts', ['local']);
-    expect(review.stdout).toContain(`Traffic now (traffic state revision ${canary.revision}, by canary-operator): canary **green** 10 % (\`tiny-llm-v2\`), stable **blue** (\`tiny-llm-v1\`) 90 %, rollout \`traffic-state-test\`.`);
+    expect(review.stdout).toContain(`Traffic now (traffic state revision ${canary.revision}, by canary-operator): canary **green** 10 % (\`tiny-llm-v2\`), stable **blue** 90 % (\`tiny-llm-v1\`), rollout \`traffic-state-test\`.`);
   }, 900_000);
 
   test('every precondition stops a plan on an invalid document, with the library\'s message for each field', async () => {

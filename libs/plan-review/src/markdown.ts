@@ -73,7 +73,7 @@ function whereTrafficGoes(stored: StoredTrafficState): string {
     case 'idle':
       return `idle, every request to ${stable}`;
     case 'canary':
-      return `canary **${canary}** ${formatShare(state.canaryPerMille)} (${model(canary)}), ${stable} ${formatShare(1000 - state.canaryPerMille)}${rollout}`;
+      return `canary **${canary}** ${formatShare(state.canaryPerMille)} (${model(canary)}), stable **${state.stable}** ${formatShare(1000 - state.canaryPerMille)} (${model(state.stable)})${rollout}`;
     default:
       return `${state.phase}, every request to ${stable}; **${canary}** (${model(canary)}) drains${rollout}`;
   }

@@ -65,7 +65,7 @@ describe('traffic context of a plan', () => {
     const review = reviewPlans('prod', [{ stack: 'inference', plan: plan([parameter(JSON.stringify(document))], [drifted('aws_lb_listener.listener_https', 'aws_lb_listener')]) }]);
     expect(review.outcome).toBe('no-changes');
     const markdown = renderReview(review);
-    expect(markdown).toContain('Traffic now (traffic state revision 4, by canary-operator): canary **blue** 25 % (`llama-v2`), stable **green** (`llama-v1`) 75 %, rollout `r-7`.');
+    expect(markdown).toContain('Traffic now (traffic state revision 4, by canary-operator): canary **blue** 25 % (`llama-v2`), stable **green** 75 % (`llama-v1`), rollout `r-7`.');
     expect(markdown).toContain('<details><summary>Changed outside Terraform in <code>inference</code>: 1');
     expect(markdown).toContain('- `aws_lb_listener.listener_https`');
   });
