@@ -1,18 +1,8 @@
 import { defineEnvironment, type EnvironmentInput } from '@canaryfleet/config';
+import { base } from './environment-input';
 import { App, Testing } from 'cdktf';
 import { EnvironmentStack, StateBucketStack, stateKey } from '../src';
 
-const base: EnvironmentInput = {
-  name: 'dev',
-  tier: 'non-production',
-  region: 'eu-west-1',
-  account: '111111111111',
-  network: { vpcCidr: '10.10.0.0/16' },
-  fleet: { instanceTypes: ['c7i.xlarge'], minCapacity: 1, maxCapacity: 2, initialCapacity: 1 },
-  server: { image: 'registry.example.com/llm:1.0', port: 8080, healthPath: '/health', modelArtifactUri: 's3://models/dev/', initialModelVersion: 'v1' },
-  routing: { certificateArn: null, plainHttpReason: 'test environment without a certificate' },
-  stateBackend: { bucket: 'canaryfleet-tfstate-test', region: 'eu-central-1' },
-};
 
 type Doc = {
   terraform: { backend: Record<string, Record<string, unknown>> };
