@@ -1,4 +1,4 @@
-/** One statement of an IAM policy document, normalised: lists for every field, actions lowercased. */
+/** One statement of an IAM policy document, normalised: sorted lists for every field, actions lowercased. */
 export interface PolicyStatement {
   readonly sid?: string;
   readonly effect: 'Allow' | 'Deny';
@@ -48,14 +48,19 @@ export function policyStatements(document: unknown): PolicyStatement[] | undefin
     return undefined;
   }
   const raw = isObject(parsed) ? parsed.Statement : undefined;
-  return (Array.isArray(raw) ? raw : [raw]).filter(isObject).map((statement) => ({
+  // A statement without a valid Effect is refused by IAM; it grants and denies nothing.
+  const valid = (Array.isArray(raw) ? raw : [raw]).filter(isObject).filter((statement) => statement.Effect === 'Allow' || statement.Effect === 'Deny');
+  return valid.map((statement) => ({
     sid: typeof statement.Sid === 'string' ? statement.Sid : undefined,
-    effect: statement.Effect === 'Deny' ? 'Deny' : 'Allow',
-    principals: principals(statement.Principal ?? statement.NotPrincipal),
+    effect: statement.Effect as 'Allow' | 'Deny',
+    // Sorted: IAM reads them as sets, and a reordering is not a change.
+    principals: principals(statement.Principal ?? statement.NotPrincipal).sort(),
     notPrincipal: statement.NotPrincipal !== undefined,
-    actions: strings(statement.Action ?? statement.NotAction).map((action) => action.toLowerCase()),
+    actions: strings(statement.Action ?? statement.NotAction)
+      .map((action) => action.toLowerCase())
+      .sort(),
     notAction: statement.NotAction !== undefined,
-    resources: strings(statement.Resource ?? statement.NotResource),
+    resources: strings(statement.Resource ?? statement.NotResource).sort(),
     notResource: statement.NotResource !== undefined,
     conditions: conditions(statement.Condition),
   }));

@@ -60,6 +60,7 @@ describe('trust and resource policy widening', () => {
       change('aws_s3_bucket_policy.guarded', 'update', { policy: document(wide) }, { policy: document({ ...wide, Condition: sourceAccount }) }),
       change('aws_iam_role.same', 'update', { assume_role_policy: document(ec2Trust), name: 'a' }, { assume_role_policy: document(ec2Trust), name: 'b' }),
       change('aws_sns_topic.unknown', 'update', { policy: document() }, { policy: '${data.aws_iam_policy_document.topic.json}' }),
+      change('aws_s3_bucket_policy.reordered', 'update', { policy: document(tlsOnly) }, { policy: document({ ...tlsOnly, Resource: [...tlsOnly.Resource].reverse() }) }),
     ]);
     expect(reasons(risks)).toEqual([]);
   });
