@@ -9,3 +9,4 @@ export { startMoto, localAwsEnv, freeLoopbackPort, motoAvailable, terraformAvail
 export { requireIntegrationTools } from './local-aws/integration-guard';
 export { LocalEnvironment, type LocalOutputs, type ToolResult } from './local-aws/local-environment';
 export { attachSharedDeployment } from './local-aws/shared-deployment';
+export { shellcheck, shellcheckAvailable, requireShellcheck, type ShellcheckFinding, type ShellcheckOptions } from './workflows/shellcheck';

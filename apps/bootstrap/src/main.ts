@@ -1,11 +1,11 @@
 import { StateBucketStack } from '@canaryfleet/environment-stack';
 import type { EnvironmentConfig } from '@canaryfleet/config';
+import { ENVIRONMENTS } from '@canaryfleet/environments';
 import { App } from 'cdktf';
 import path from 'node:path';
 
-// Every environment's config, loaded by path: apps never import apps, and project.json declares
-// the environments as implicit dependencies so `nx affected` still sees the link.
-const ENVIRONMENTS = ['dev', 'staging', 'prod', 'local'];
+// Every environment's config, loaded by path: apps never import apps, and project.json depends on
+// every project tagged scope:environment so `nx affected` still sees the link.
 const appsDir = path.resolve(__dirname, '..', '..');
 
 // Local state of the bootstrap stacks; tests point it at a temporary folder.

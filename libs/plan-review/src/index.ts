@@ -10,5 +10,7 @@ export { RISK_RULES, risksOf } from './rules';
 export { STATEFUL_TYPES } from './rules/stateful-resources';
 export { reviewPlans, reviewStack, outcomeOf, exitCodeOf, EXIT_CODES, type Review, type StackReview, type StackPlan, type ReviewOutcome } from './review';
 export { diffSynthesized, reviewSynthDiff, type SynthesizedStack, type StackSynthPair } from './synth-diff';
+export { outputChangesOfPlan, diffOutputs, type OutputChange } from './output-change';
+export { decodeUserData } from './user-data';
 export { renderReview, reviewMarker, type RenderOptions } from './markdown';
 export { trafficContextOfPlan, type TrafficContext } from './traffic-context';

@@ -1,9 +1,11 @@
 import { canaryColour, formatShare, otherColour, type FleetColour, type StoredTrafficState } from '@canaryfleet/traffic-state';
 import { attributeChanges, type AttributeChange } from './attribute-diff';
+import type { OutputChange } from './output-change';
 import type { ResourceChange } from './resource-change';
 import type { Review, StackReview } from './review';
 import { SENSITIVE, UNKNOWN } from './sensitive';
 import { describeCounts } from './summary';
+import { decodeUserData, isUserData, lineDiff } from './user-data';
 
 export interface RenderOptions {
   /**
@@ -32,11 +34,15 @@ function cell(text: string): string {
   return text.replace(/\|/g, '\\|').replace(/\s*\n\s*/g, ' ');
 }
 
+function valueText(item: unknown): string {
+  const text = JSON.stringify(item);
+  return code(text.length > MAX_VALUE ? `${text.slice(0, MAX_VALUE)}…` : text);
+}
+
 function value(item: unknown): string {
   if (item === undefined) return '_(none)_';
   if (item === SENSITIVE || item === UNKNOWN) return `_${item}_`;
-  const text = JSON.stringify(item);
-  return code(text.length > MAX_VALUE ? `${text.slice(0, MAX_VALUE)}…` : text);
+  return valueText(item);
 }
 
 function attributeLine(item: AttributeChange): string {
@@ -45,14 +51,33 @@ function attributeLine(item: AttributeChange): string {
   return `  - ${code(item.path)}: ${value(item.before)} → ${value(item.after)}${forces}`;
 }
 
+/** A fenced block inside a nested list item: indented to the item's text, fenced longer than any run of backticks in it. */
+function fenced(language: string, lines: readonly string[]): string[] {
+  const longest = Math.max(2, ...lines.map((line) => Math.max(0, ...(line.match(/`+/g) ?? []).map((run) => run.length))));
+  const fence = '`'.repeat(longest + 1);
+  return ['', ...[`${fence}${language}`, ...lines, fence].map((line) => `    ${line}`), ''];
+}
+
+/** User data as the instance reads it, as a line diff; `undefined` when it does not decode to text. */
+function userDataLines(change: ResourceChange, item: AttributeChange): string[] | undefined {
+  const before = item.before === undefined ? '' : decodeUserData(change.type, item.path, item.before);
+  const after = item.after === undefined ? '' : decodeUserData(change.type, item.path, item.after);
+  if (before === undefined || after === undefined) return undefined;
+  return [`  - ${code(item.path)} (decoded, line diff):${item.forcesReplacement ? ' **(forces replacement)**' : ''}`, ...fenced('diff', lineDiff(before, after))];
+}
+
 function changeLines(change: ResourceChange): string[] {
-  const head = `- **${change.kind}** ${code(change.address)}`;
+  const kind = change.replacementUnknown ? 'update or replace' : change.kind;
+  const unknown = change.replacementUnknown ? ' _(a synth diff cannot know whether this replaces it; a plan does)_' : '';
+  const head = `- **${kind}** ${code(change.address)}${unknown}`;
   // A deleted resource is gone as a whole; listing its last attributes would only bury the line.
   if (change.kind === 'delete') return [head];
   const items = attributeChanges(change);
   // A new or replacing resource gets fresh ids, ARNs and defaults; name how many instead of listing them.
   const computed = change.kind === 'update' ? [] : items.filter((item) => item.after === UNKNOWN && !item.forcesReplacement);
-  const lines = items.filter((item) => !computed.includes(item)).map(attributeLine);
+  const lines = items
+    .filter((item) => !computed.includes(item))
+    .flatMap((item) => (isUserData(change.type, item.path) ? (userDataLines(change, item) ?? [attributeLine(item)]) : [attributeLine(item)]));
   if (computed.length > 0) lines.push(`  - _(${computed.length} more attribute${computed.length === 1 ? '' : 's'} known after apply)_`);
   return [head, ...lines];
 }
@@ -110,22 +135,47 @@ function risksSection(review: Review): string[] {
   return [`#### Risks (${rows.length})`, '', '| Stack | Resource | Attribute | Why | Rule |', '| --- | --- | --- | --- | --- |', ...rows, ''];
 }
 
-function summarySection(stacks: readonly StackReview[]): string[] {
+function summarySection(review: Review): string[] {
+  // A synth diff cannot tell an update from a replacement (see sourceLine).
+  const synth = review.source === 'synth-diff';
   return [
     '#### Summary',
     '',
-    '| Stack | Create | Update | Replace | Delete | No-op |',
-    '| --- | ---: | ---: | ---: | ---: | ---: |',
-    ...stacks.map(({ stack, counts }) => `| ${cell(stack)} | ${counts.create} | ${counts.update} | ${counts.replace} | ${counts.delete} | ${counts.noOp} |`),
+    `| Stack | Create | ${synth ? 'Update or replace' : 'Update | Replace'} | Delete | No-op | Outputs changed |`,
+    `| --- | ---: | ${synth ? '---:' : '---: | ---:'} | ---: | ---: | ---: |`,
+    ...review.stacks.map(
+      ({ stack, counts, outputs }) => `| ${cell(stack)} | ${counts.create} | ${synth ? counts.update : `${counts.update} | ${counts.replace}`} | ${counts.delete} | ${counts.noOp} | ${outputs.length} |`,
+    ),
     '',
   ];
 }
 
-function detailsSection(stacks: readonly StackReview[]): string[] {
+function outputLine(output: OutputChange): string {
+  const side = (value: unknown, sensitive: unknown, unknown?: unknown) => (sensitive === true ? `_${SENSITIVE}_` : unknown === true ? `_${UNKNOWN}_` : value === undefined || value === null ? '_(none)_' : valueText(value));
+  if (output.kind === 'delete') return `- **delete** ${code(output.name)} (was ${side(output.before, output.beforeSensitive)})`;
+  if (output.kind === 'create') return `- **create** ${code(output.name)} = ${side(output.after, output.afterSensitive, output.afterUnknown)}`;
+  return `- **update** ${code(output.name)}: ${side(output.before, output.beforeSensitive)} → ${side(output.after, output.afterSensitive, output.afterUnknown)}`;
+}
+
+function outputsSection(stacks: readonly StackReview[]): string[] {
   return stacks
+    .filter((stack) => stack.outputs.length > 0)
+    .flatMap(({ stack, outputs }) => [
+      `<details><summary>Output changes in <code>${stack}</code>: ${outputs.length} (the operator and other tools read outputs)</summary>`,
+      '',
+      ...outputs.map(outputLine),
+      '',
+      '</details>',
+      '',
+    ]);
+}
+
+function detailsSection(review: Review): string[] {
+  const counts = (stack: StackReview) => (review.source === 'synth-diff' ? describeCounts(stack.counts).replace('to update', 'to update or replace') : describeCounts(stack.counts));
+  return review.stacks
     .filter((stack) => stack.changes.length > 0)
     .flatMap((stack) => [
-      `<details><summary>Changes in <code>${stack.stack}</code>: ${describeCounts(stack.counts)}</summary>`,
+      `<details><summary>Changes in <code>${stack.stack}</code>: ${counts(stack)}</summary>`,
       '',
       ...stack.changes.flatMap(changeLines),
       '',
@@ -148,15 +198,15 @@ function headline(review: Review): string {
 
 function sourceLine(review: Review): string {
   if (review.source === 'plan') return 'From the saved plan of each stack (`terraform show -json`); this is what deploy applies.';
-  return `From a **synth diff** against ${code(review.baseRef ?? '?')} (no credentials, so no plan): configuration only, no drift, replacements judged from known replace-forcing attributes.`;
+  return `From a **synth diff** against ${code(review.baseRef ?? '?')} (no credentials, so no plan): configuration only, no drift, and **no way to know which updates replace a resource** (that is in the provider's schema, which only a plan reads): each such resource says so below.`;
 }
 
 /** The review as Markdown for a pull-request comment: risks first, then counts, then the collapsed change list. */
 export function renderReview(review: Review, options: RenderOptions = {}): string {
   const maxLength = options.maxLength ?? 60_000;
   const head = [reviewMarker(review.environment), `### Plan review: ${code(review.environment)}`, '', headline(review), '', sourceLine(review), ''];
-  const body = [...trafficLines(review.stacks), ...risksSection(review), ...summarySection(review.stacks), ...driftSection(review.stacks)];
-  const full = [...head, ...body, ...detailsSection(review.stacks)].join('\n');
+  const body = [...trafficLines(review.stacks), ...risksSection(review), ...summarySection(review), ...driftSection(review.stacks), ...outputsSection(review.stacks)];
+  const full = [...head, ...body, ...detailsSection(review)].join('\n');
   if (full.length <= maxLength) return full;
   const note = `_The change list (${full.length} characters) does not fit in ${maxLength}; it is in the review file of the plan artifact._`;
   return [...head, ...body, note, ''].join('\n').slice(0, maxLength);

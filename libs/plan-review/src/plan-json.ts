@@ -27,6 +27,8 @@ export interface PlanJson {
   readonly format_version: string;
   readonly terraform_version?: string;
   readonly resource_changes?: readonly PlanResourceChange[];
+  /** Root-module outputs, by name (`actions` as for resources; `*_sensitive` are booleans here). */
+  readonly output_changes?: Readonly<Record<string, PlanChange>>;
   /** Resources terraform found changed outside Terraform since the last apply. */
   readonly resource_drift?: readonly PlanResourceChange[];
   /** Attributes whose outside changes feed the planned changes (terraform shows only that drift). */

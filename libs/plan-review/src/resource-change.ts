@@ -18,6 +18,11 @@ export interface ResourceChange {
   readonly afterSensitive?: unknown;
   /** Attribute paths (e.g. `port`, `ingress[0].cidr_blocks`) that force the replacement. */
   readonly replacePaths: readonly string[];
+  /**
+   * Synth diff only: an update that may as well be a replacement. Which attributes force a new resource
+   * is in the provider's schema, which only a plan consults; the review says so instead of guessing.
+   */
+  readonly replacementUnknown?: boolean;
 }
 
 export function changeKind(actions: readonly PlanAction[]): ChangeKind {

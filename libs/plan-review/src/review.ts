@@ -1,3 +1,4 @@
+import { outputChangesOfPlan, type OutputChange } from './output-change';
 import type { PlanJson } from './plan-json';
 import { PlanInputError } from './plan-json';
 import { resourceChangesOfPlan, type ResourceChange } from './resource-change';
@@ -13,6 +14,8 @@ export interface StackReview {
   /** Every resource that changes (no-ops left out), in address order. */
   readonly changes: readonly ResourceChange[];
   readonly risks: readonly Risk[];
+  /** Root-module outputs that change, by name. */
+  readonly outputs: readonly OutputChange[];
   /** From a saved plan only: the traffic state and the drift terraform saw. */
   readonly traffic?: TrafficContext;
 }
@@ -36,14 +39,15 @@ export function exitCodeOf(outcome: ReviewOutcome): number {
   return outcome === 'risky-changes' ? EXIT_CODES.riskyChanges : outcome === 'changes' ? EXIT_CODES.changes : EXIT_CODES.noChanges;
 }
 
-export function reviewStack(stack: string, changes: readonly ResourceChange[]): StackReview {
+export function reviewStack(stack: string, changes: readonly ResourceChange[], outputs: readonly OutputChange[] = []): StackReview {
   const sorted = [...changes].sort((a, b) => a.address.localeCompare(b.address));
-  return { stack, counts: countChanges(sorted), changes: sorted.filter((change) => change.kind !== 'no-op'), risks: risksOf(sorted) };
+  return { stack, counts: countChanges(sorted), changes: sorted.filter((change) => change.kind !== 'no-op'), risks: risksOf(sorted), outputs };
 }
 
 export function outcomeOf(stacks: readonly StackReview[]): ReviewOutcome {
   if (stacks.some((stack) => stack.risks.length > 0)) return 'risky-changes';
-  return stacks.some((stack) => hasChanges(stack.counts)) ? 'changes' : 'no-changes';
+  // A changed output alone is a change: apply writes it, and the tools that read outputs see it.
+  return stacks.some((stack) => hasChanges(stack.counts) || stack.outputs.length > 0) ? 'changes' : 'no-changes';
 }
 
 export interface StackPlan {
@@ -58,6 +62,6 @@ export function reviewPlans(environment: string, plans: readonly StackPlan[]): R
   if (errored.length > 0) {
     throw new PlanInputError(`environment ${environment}: the plan of stack(s) ${errored.join(', ')} errored; a failed plan cannot be reviewed or applied`);
   }
-  const stacks = plans.map(({ stack, plan }) => ({ ...reviewStack(stack, resourceChangesOfPlan(plan)), traffic: trafficContextOfPlan(plan) }));
+  const stacks = plans.map(({ stack, plan }) => ({ ...reviewStack(stack, resourceChangesOfPlan(plan), outputChangesOfPlan(plan)), traffic: trafficContextOfPlan(plan) }));
   return { environment, source: 'plan', stacks, outcome: outcomeOf(stacks) };
 }

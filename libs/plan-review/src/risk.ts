@@ -5,6 +5,7 @@ export type RiskRuleId =
   | 'stateful-replace-or-delete'
   | 'world-open-ingress'
   | 'iam-widening'
+  | 'policy-widening'
   | 'fleet-capacity'
   | 'listener-routing'
   | 'traffic-state-recreated'

@@ -1,31 +1,12 @@
+import { diffOutputs } from './output-change';
 import type { ChangeKind, ResourceChange } from './resource-change';
 import { outcomeOf, reviewStack, type Review } from './review';
 
 /** The parts of a synthesized `cdk.tf.json` that a synth diff compares. */
 export interface SynthesizedStack {
   readonly resource?: Readonly<Record<string, Readonly<Record<string, unknown>>>>;
+  readonly output?: Readonly<Record<string, { readonly value?: unknown; readonly sensitive?: unknown }>>;
 }
-
-/**
- * Attributes that make the provider replace the resource when they change (ForceNew in hashicorp/aws
- * 5.x), for the resource types the risk rules care about. Without a provider there is no plan to say so.
- */
-const FORCES_REPLACEMENT: Readonly<Record<string, readonly string[]>> = {
-  aws_lb: ['name', 'name_prefix', 'internal', 'load_balancer_type'],
-  aws_lb_target_group: ['name', 'name_prefix', 'port', 'protocol', 'protocol_version', 'target_type', 'vpc_id'],
-  aws_lb_listener_rule: ['listener_arn'],
-  aws_lb_listener: ['load_balancer_arn'],
-  aws_launch_template: ['name', 'name_prefix'],
-  aws_autoscaling_group: ['name', 'name_prefix'],
-  aws_s3_bucket: ['bucket', 'bucket_prefix'],
-  aws_ssm_parameter: ['name'],
-  aws_vpc: ['cidr_block'],
-  aws_subnet: ['cidr_block', 'availability_zone', 'vpc_id'],
-  aws_nat_gateway: ['allocation_id', 'subnet_id', 'connectivity_type'],
-  aws_cloudwatch_log_group: ['name', 'name_prefix'],
-  aws_security_group: ['name', 'name_prefix', 'vpc_id', 'description'],
-  aws_vpc_security_group_ingress_rule: ['security_group_id'],
-};
 
 /** Attribute names that hold secrets in configuration; terraform's schema marks them sensitive. */
 const SENSITIVE_NAME = /(^|_)(password|secret|token|private_key)$/;
@@ -66,8 +47,8 @@ function resources(stack: SynthesizedStack | undefined): Map<string, { type: str
 
 /**
  * The resource changes between two synthesized versions of one stack (`undefined`: the stack does not
- * exist on that side). Values are configuration, so references stay as `${...}` expressions; whether an
- * update replaces the resource is judged from FORCES_REPLACEMENT.
+ * exist on that side). Values are configuration, so references stay as `${...}` expressions. Whether an
+ * update replaces the resource is not known (`replacementUnknown`): that is in the provider's schema.
  */
 export function diffSynthesized(before: SynthesizedStack | undefined, after: SynthesizedStack | undefined): ResourceChange[] {
   const old = resources(before);
@@ -76,9 +57,18 @@ export function diffSynthesized(before: SynthesizedStack | undefined, after: Syn
     const type = (old.get(address) ?? now.get(address))?.type ?? '';
     const b = old.get(address)?.config;
     const a = now.get(address)?.config;
-    const replacePaths = b !== undefined && a !== undefined ? (FORCES_REPLACEMENT[type] ?? []).filter((key) => !same((b as Record<string, unknown>)[key], (a as Record<string, unknown>)[key])) : [];
-    const kind: ChangeKind = b === undefined ? 'create' : a === undefined ? 'delete' : same(b, a) ? 'no-op' : replacePaths.length > 0 ? 'replace' : 'update';
-    return { address, type, kind, before: b ?? null, after: a ?? null, beforeSensitive: sensitivity(type, b), afterSensitive: sensitivity(type, a), replacePaths };
+    const kind: ChangeKind = b === undefined ? 'create' : a === undefined ? 'delete' : same(b, a) ? 'no-op' : 'update';
+    return {
+      address,
+      type,
+      kind,
+      before: b ?? null,
+      after: a ?? null,
+      beforeSensitive: sensitivity(type, b),
+      afterSensitive: sensitivity(type, a),
+      replacePaths: [],
+      ...(kind === 'update' ? { replacementUnknown: true } : {}),
+    };
   });
 }
 
@@ -90,6 +80,6 @@ export interface StackSynthPair {
 
 /** Reviews the synthesized configuration of an environment against that of `baseRef`, stack by stack. */
 export function reviewSynthDiff(environment: string, baseRef: string, pairs: readonly StackSynthPair[]): Review {
-  const stacks = pairs.map(({ stack, before, after }) => reviewStack(stack, diffSynthesized(before, after)));
+  const stacks = pairs.map(({ stack, before, after }) => reviewStack(stack, diffSynthesized(before, after), diffOutputs(before?.output, after?.output)));
   return { environment, source: 'synth-diff', baseRef, stacks, outcome: outcomeOf(stacks) };
 }

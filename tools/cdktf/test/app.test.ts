@@ -12,6 +12,8 @@ describe('the cdktf.json app command', () => {
 
   beforeAll(() => {
     cpSync(path.join(WORKSPACE_ROOT, 'tools'), path.join(workspace, 'tools'), { recursive: true });
+    // The app command checks CANARYFLEET_APP against the environment list.
+    cpSync(path.join(WORKSPACE_ROOT, 'libs', 'environments'), path.join(workspace, 'libs', 'environments'), { recursive: true });
     cpSync(path.join(WORKSPACE_ROOT, 'tsconfig.base.json'), path.join(workspace, 'tsconfig.base.json'));
     symlinkSync(path.join(WORKSPACE_ROOT, 'node_modules'), path.join(workspace, 'node_modules'), 'dir');
     mkdirSync(path.dirname(main), { recursive: true });

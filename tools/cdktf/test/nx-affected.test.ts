@@ -1,4 +1,6 @@
 import { execFileSync } from 'node:child_process';
+import { readdirSync, existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
 import { ENVIRONMENTS } from '../apps';
 import { WORKSPACE_ROOT } from '../../workspace-root';
 
@@ -12,7 +14,25 @@ function affectedBy(file: string): string[] {
   return (JSON.parse(out) as string[]).sort();
 }
 
-const environmentsAffectedBy = (file: string) => affectedBy(file).filter((p) => (ENVIRONMENTS as readonly string[]).includes(p));
+const environmentsAffectedBy = (file: string) => affectedBy(file).filter((p) => ENVIRONMENTS.includes(p));
+
+/** The project a file belongs to, from the project.json nearest above it. */
+function projectOf(file: string): string {
+  for (let dir = path.dirname(file); dir !== '.'; dir = path.dirname(dir)) {
+    const projectFile = path.join(WORKSPACE_ROOT, dir, 'project.json');
+    if (existsSync(projectFile)) return (JSON.parse(readFileSync(projectFile, 'utf8')) as { name: string }).name;
+  }
+  throw new Error(`${file} belongs to no project`);
+}
+
+/** Test files that check all environments together: every test that loads each environment's config. */
+function crossEnvironmentChecks(): string[] {
+  const testDirs = ['apps', 'libs'].flatMap((dir) => readdirSync(path.join(WORKSPACE_ROOT, dir)).map((name) => path.join(dir, name, 'test'))).concat(['tools']);
+  const files = testDirs.flatMap((dir) =>
+    existsSync(path.join(WORKSPACE_ROOT, dir)) ? (readdirSync(path.join(WORKSPACE_ROOT, dir), { recursive: true }) as string[]).map((file) => path.join(dir, file)) : [],
+  );
+  return files.filter((file) => file.endsWith('.test.ts') && /ENVIRONMENTS\.map\(loadEnvironmentConfig\)/.test(readFileSync(path.join(WORKSPACE_ROOT, file), 'utf8')));
+}
 
 describe('nx affected', () => {
   test('a change under libs/network marks every environment affected', () => {
@@ -21,6 +41,21 @@ describe('nx affected', () => {
 
   test('a change under apps/dev marks only dev among the environments (and the bootstrap app, which creates its state bucket)', () => {
     expect(affectedBy('apps/dev/src/config.ts')).toEqual(['bootstrap', 'dev']);
+  });
+
+  test('a config change of any one environment reruns every check over all environments', () => {
+    const checks = crossEnvironmentChecks();
+    // The distinct-networks / only-prod-is-production checks and the security posture test, at least.
+    expect(checks).toEqual(expect.arrayContaining(['apps/bootstrap/test/environments.test.ts', 'apps/bootstrap/test/security-posture.test.ts']));
+    const owners = [...new Set(checks.map(projectOf))].sort();
+    for (const env of ENVIRONMENTS) {
+      const affected = affectedBy(`apps/${env}/src/config.ts`);
+      expect({ env, missing: owners.filter((owner) => !affected.includes(owner)) }).toEqual({ env, missing: [] });
+    }
+  });
+
+  test('a change of the environment list reruns the tools and the bootstrap app that read it', () => {
+    expect(affectedBy('libs/environments/environments.json')).toEqual(expect.arrayContaining(['bootstrap', 'environments', 'tools']));
   });
 
   test('a change to the judge marks no environment', () => {

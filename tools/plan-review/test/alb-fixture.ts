@@ -47,6 +47,20 @@ function listener(stableWeight: number, canaryWeight: number): Json {
   };
 }
 
+// moto's default account; ARNs are written out so the documents are known at plan time, as in a review.
+const ACCOUNT = '123456789012';
+const STATE_BUCKET_ARN = 'arn:aws:s3:::review-fixture-state';
+const TOPIC_ARN = `arn:aws:sns:us-east-1:${ACCOUNT}:review-fixture-alarms`;
+
+function document(Statement: object[]): string {
+  return JSON.stringify({ Version: '2012-10-17', Statement });
+}
+
+/** The start script of the fleet, as the launch template's user data carries it (base64). */
+function userData(model: string): string {
+  return Buffer.from(['#!/bin/bash', 'set -euo pipefail', 'export SERVER_PORT=8080', `export MODEL_VERSION=${model}`, 'exec /opt/inference/server', ''].join('\n')).toString('base64');
+}
+
 function policy(actions: string[], resource: string): string {
   return JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: actions, Resource: resource }] });
 }
@@ -55,8 +69,9 @@ function policy(actions: string[], resource: string): string {
  * - `network`: only what the load balancer needs, so the test can create the load balancer itself;
  * - `v1`: everything, importing that load balancer (creating one through terraform costs two fixed 30 s
  *   waits of the provider for "active", which would dominate the test run);
- * - `v2`: updates, replaces, destroys, opens an SG to the world, moves listener weights, widens IAM and
- *   turns deletion protection off.
+ * - `v2`: updates, replaces, destroys, opens an SG to the world, moves listener weights, widens IAM, a
+ *   trust policy and the bucket, key and topic policies, changes the fleet's user data, turns deletion
+ *   protection off and changes outputs.
  */
 export type FixtureStage = 'network' | 'v1' | 'v2';
 
@@ -99,7 +114,11 @@ export function albFixture(stage: FixtureStage, loadBalancerArn?: string): Json 
       canary: targetGroup('review-fixture-canary', v2 ? 8081 : 8080),
     },
     aws_launch_template: {
-      fleet: { name: v2 ? 'review-fixture-fleet-v2' : 'review-fixture-fleet', instance_type: v2 ? 'g5.2xlarge' : 'g5.xlarge' },
+      fleet: {
+        name: v2 ? 'review-fixture-fleet-v2' : 'review-fixture-fleet',
+        instance_type: v2 ? 'g5.2xlarge' : 'g5.xlarge',
+        user_data: userData(v2 ? 'llama-v2' : 'llama-v1'),
+      },
     },
     aws_s3_bucket: {
       state: { bucket: 'review-fixture-state', tags: { Purpose: v2 ? 'terraform-state' : 'state' } },
@@ -111,10 +130,47 @@ export function albFixture(stage: FixtureStage, loadBalancerArn?: string): Json 
     aws_iam_role: {
       fleet: {
         name: 'review-fixture-fleet',
-        assume_role_policy: JSON.stringify({
-          Version: '2012-10-17',
-          Statement: [{ Effect: 'Allow', Principal: { Service: 'ec2.amazonaws.com' }, Action: 'sts:AssumeRole' }],
-        }),
+        // v2 also trusts another account's root: anyone there with sts:AssumeRole becomes the fleet.
+        assume_role_policy: document([
+          { Effect: 'Allow', Principal: { Service: 'ec2.amazonaws.com' }, Action: 'sts:AssumeRole' },
+          ...(v2 ? [{ Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::222222222222:root' }, Action: 'sts:AssumeRole' }] : []),
+        ]),
+      },
+    },
+    aws_s3_bucket_policy: {
+      // v2 drops the TLS-only Deny and lets anyone read.
+      state: {
+        bucket: '${aws_s3_bucket.state.id}',
+        policy: document([
+          ...(v2 ? [] : [{ Sid: 'TlsOnly', Effect: 'Deny', Principal: '*', Action: 's3:*', Resource: [STATE_BUCKET_ARN, `${STATE_BUCKET_ARN}/*`], Condition: { Bool: { 'aws:SecureTransport': 'false' } } }]),
+          { Sid: 'Read', Effect: 'Allow', Principal: v2 ? '*' : { AWS: `arn:aws:iam::${ACCOUNT}:root` }, Action: 's3:GetObject', Resource: `${STATE_BUCKET_ARN}/*` },
+        ]),
+      },
+    },
+    aws_kms_key: {
+      // v2 lets CloudWatch use the key.
+      alarms: {
+        description: 'review-fixture alarms',
+        policy: document([
+          { Sid: 'Admin', Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${ACCOUNT}:root` }, Action: 'kms:*', Resource: '*' },
+          ...(v2 ? [{ Sid: 'CloudWatch', Effect: 'Allow', Principal: { Service: 'cloudwatch.amazonaws.com' }, Action: ['kms:Decrypt', 'kms:GenerateDataKey*'], Resource: '*' }] : []),
+        ]),
+      },
+    },
+    aws_sns_topic: {
+      // v2 drops the confused-deputy guard on CloudWatch's publishing.
+      alarms: {
+        name: 'review-fixture-alarms',
+        policy: document([
+          {
+            Sid: 'CloudWatchPublishes',
+            Effect: 'Allow',
+            Principal: { Service: 'cloudwatch.amazonaws.com' },
+            Action: 'SNS:Publish',
+            Resource: TOPIC_ARN,
+            ...(v2 ? {} : { Condition: { StringEquals: { 'aws:SourceAccount': ACCOUNT } } }),
+          },
+        ]),
       },
     },
     aws_iam_role_policy: {
@@ -146,6 +202,9 @@ export function albFixture(stage: FixtureStage, loadBalancerArn?: string): Json 
     output: {
       subnet_ids: { value: ['${aws_subnet.a.id}', '${aws_subnet.b.id}'] },
       security_group_id: { value: '${aws_security_group.alb.id}' },
+      // v2 changes one output, adds one and removes one: tools that read outputs see all three.
+      fleet_instance_type: { value: '${aws_launch_template.fleet.instance_type}' },
+      ...(v2 ? { alarm_topic_arn: { value: '${aws_sns_topic.alarms.arn}' } } : { logs_bucket: { value: '${aws_s3_bucket.logs.bucket}' } }),
     },
   };
 }

@@ -34,7 +34,7 @@ describeReal('review of a real plan made by terraform against moto', () => {
   });
 
   it('counts create, update, replace and delete', () => {
-    expect(changes.stacks[0].counts).toMatchObject({ create: 1, update: 5, replace: 2, delete: 1 });
+    expect(changes.stacks[0].counts).toMatchObject({ create: 1, update: 9, replace: 2, delete: 1 });
     expect(exitCodeOf(changes.outcome)).toBe(3);
   });
 
@@ -51,10 +51,39 @@ describeReal('review of a real plan made by terraform against moto', () => {
         'protection-off aws_lb.inference enable_deletion_protection',
         'stateful-replace-or-delete aws_s3_bucket.logs -',
         'world-open-ingress aws_vpc_security_group_ingress_rule.alb_https_world cidr_ipv4',
+        'policy-widening aws_iam_role.fleet assume_role_policy',
+        'policy-widening aws_kms_key.alarms policy',
+        'policy-widening aws_kms_key.alarms policy',
+        'policy-widening aws_s3_bucket_policy.state policy',
+        'policy-widening aws_s3_bucket_policy.state policy',
+        'policy-widening aws_sns_topic.alarms policy',
       ].sort(),
     );
     const weights = changes.stacks[0].risks.find((risk) => risk.rule === 'listener-routing');
     expect(weights?.reason).toBe('weights: review-fixture-canary 0 → 10, review-fixture-stable 100 → 90');
+  });
+
+  it('flags the widened trust policy and bucket, key and topic policies with what they newly allow', () => {
+    const widened = changes.stacks[0].risks.filter((risk) => risk.rule === 'policy-widening').map((risk) => `${risk.address}: ${risk.reason}`);
+    expect(widened.sort()).toEqual([
+      'aws_iam_role.fleet: newly allows AWS:arn:aws:iam::222222222222:root to sts:assumerole',
+      'aws_kms_key.alarms: newly allows Service:cloudwatch.amazonaws.com to kms:decrypt on *',
+      'aws_kms_key.alarms: newly allows Service:cloudwatch.amazonaws.com to kms:generatedatakey* on *',
+      'aws_s3_bucket_policy.state: newly allows anyone (Principal "*") to s3:getobject on arn:aws:s3:::review-fixture-state/*',
+      'aws_s3_bucket_policy.state: no longer denies (TlsOnly) s3:* if Bool:aws:SecureTransport=false',
+      'aws_sns_topic.alarms: Service:cloudwatch.amazonaws.com may sns:publish on arn:aws:sns:us-east-1:123456789012:review-fixture-alarms without condition StringEquals:aws:SourceAccount=123456789012',
+    ]);
+  });
+
+  it('shows the launch template user data decoded, as a line diff, never as base64', () => {
+    const markdown = renderReview(changes);
+    expect(markdown).toContain(['    -export MODEL_VERSION=llama-v1', '    +export MODEL_VERSION=llama-v2'].join('\n'));
+    expect(markdown).not.toMatch(/`user_data`: `"[A-Za-z0-9+/=]+"`/);
+  });
+
+  it('shows the outputs the plan adds, changes and removes', () => {
+    expect(changes.stacks[0].outputs.map((output) => `${output.kind} ${output.name}`)).toEqual(['create alarm_topic_arn', 'update fleet_instance_type', 'delete logs_bucket']);
+    expect(noChanges.stacks[0].outputs).toEqual([]);
   });
 
   it('masks the SecureString value as terraform does', () => {

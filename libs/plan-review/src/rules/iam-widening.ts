@@ -1,3 +1,4 @@
+import { policyStatements } from '../policy-document';
 import { attribute, list, producesResource, type Risk, type RiskRule } from '../risk';
 import type { ResourceChange } from '../resource-change';
 
@@ -8,37 +9,22 @@ interface Grants {
   readonly negated: boolean;
 }
 
-function strings(value: unknown): string[] {
-  if (typeof value === 'string') return [value];
-  return Array.isArray(value) ? value.filter((item): item is string => typeof item === 'string') : [];
-}
-
 /** The Allow grants of policy documents; documents that are not JSON yet (unknown, tokens) grant nothing known. */
 function grants(documents: readonly unknown[]): Grants {
-  const result: Grants = { actions: new Set(), onEveryResource: new Set(), negated: false };
+  const actions = new Set<string>();
+  const onEveryResource = new Set<string>();
   let negated = false;
-  for (const document of documents) {
-    if (typeof document !== 'string') continue;
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(document);
-    } catch {
-      continue;
-    }
-    const statements = attribute(parsed, 'Statement');
-    for (const statement of Array.isArray(statements) ? statements : [statements]) {
-      if (attribute(statement, 'Effect') !== 'Allow') continue;
-      if (attribute(statement, 'NotAction') !== undefined || attribute(statement, 'NotResource') !== undefined) negated = true;
-      // IAM action names are case-insensitive; compare them lowercased.
-      const actions = strings(attribute(statement, 'Action')).map((action) => action.toLowerCase());
-      const everyResource = strings(attribute(statement, 'Resource')).includes('*');
-      for (const action of actions) {
-        result.actions.add(action);
-        if (everyResource) result.onEveryResource.add(action);
-      }
+  for (const statement of documents.flatMap((document) => policyStatements(document) ?? [])) {
+    if (statement.effect !== 'Allow') continue;
+    if (statement.notAction || statement.notResource) negated = true;
+    if (statement.notAction) continue;
+    const everyResource = !statement.notResource && statement.resources.includes('*');
+    for (const action of statement.actions) {
+      actions.add(action);
+      if (everyResource) onEveryResource.add(action);
     }
   }
-  return { ...result, negated };
+  return { actions, onEveryResource, negated };
 }
 
 const POLICY_TYPES = new Set(['aws_iam_policy', 'aws_iam_role_policy', 'aws_iam_user_policy', 'aws_iam_group_policy']);

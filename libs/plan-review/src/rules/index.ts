@@ -4,6 +4,7 @@ import { fleetCapacityRules } from './fleet-capacity';
 import { iamWideningRules } from './iam-widening';
 import { listenerRoutingRules } from './listener-routing';
 import { networkExposureRules } from './network-exposure';
+import { policyWideningRules } from './policy-widening';
 import { protectionRules } from './protection';
 import { statefulResourceRules } from './stateful-resources';
 import { trafficStateRules } from './traffic-state';
@@ -13,6 +14,7 @@ export const RISK_RULES: readonly RiskRule[] = [
   statefulResourceRules,
   networkExposureRules,
   iamWideningRules,
+  policyWideningRules,
   fleetCapacityRules,
   listenerRoutingRules,
   trafficStateRules,

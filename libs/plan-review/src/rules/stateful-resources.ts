@@ -27,6 +27,9 @@ export const statefulResourceRules: RiskRule = (change) => {
   if (change.kind === 'delete') {
     return [{ rule: 'stateful-replace-or-delete', address: change.address, reason: `deleted: ${WHY[change.type]}` }];
   }
+  if (change.kind === 'update' && change.replacementUnknown) {
+    return [{ rule: 'stateful-replace-or-delete', address: change.address, reason: `may be replaced: a synth diff cannot know which changes force a new resource (a plan does); ${WHY[change.type]}` }];
+  }
   if (change.kind !== 'replace') return [];
   if (change.replacePaths.length === 0) {
     return [{ rule: 'stateful-replace-or-delete', address: change.address, reason: `replaced: ${WHY[change.type]}` }];

@@ -36,16 +36,34 @@ const head: SynthesizedStack = {
 };
 
 describe('diffSynthesized', () => {
-  it('classifies resources, ignoring CDKTF metadata and judging replacement from replace-forcing attributes', () => {
-    const kinds = Object.fromEntries(diffSynthesized(base, head).map((change) => [change.address, [change.kind, change.replacePaths]]));
+  it('classifies resources, ignoring CDKTF metadata, and never guesses which update is a replacement', () => {
+    const kinds = Object.fromEntries(diffSynthesized(base, head).map((change) => [change.address, [change.kind, change.replacementUnknown ?? false]]));
     expect(kinds).toEqual({
-      'aws_lb_target_group.stable': ['no-op', []],
-      'aws_lb_target_group.canary': ['replace', ['port']],
-      'aws_lb_listener.http': ['update', []],
-      'aws_ssm_parameter.secret': ['update', []],
-      'aws_s3_bucket.logs': ['delete', []],
-      'aws_security_group_rule.world': ['create', []],
+      'aws_lb_target_group.stable': ['no-op', false],
+      // A port change replaces a target group, but only the provider's schema (a plan) says so.
+      'aws_lb_target_group.canary': ['update', true],
+      'aws_lb_listener.http': ['update', true],
+      'aws_ssm_parameter.secret': ['update', true],
+      'aws_s3_bucket.logs': ['delete', false],
+      'aws_security_group_rule.world': ['create', false],
     });
+  });
+
+  it('says plainly which updates may be replacements, and flags those of stateful resources as risky', () => {
+    const review = reviewSynthDiff('dev', 'main', [{ stack: 'inference', before: base, after: head }]);
+    const mayBeReplaced = review.stacks[0].risks.filter((risk) => risk.reason.startsWith('may be replaced')).map((risk) => risk.address);
+    expect(mayBeReplaced).toEqual(['aws_lb_listener.http', 'aws_lb_target_group.canary', 'aws_ssm_parameter.secret']);
+    const markdown = renderReview(review);
+    expect(markdown).toContain('**no way to know which updates replace a resource**');
+    expect(markdown).toContain('- **update or replace** `aws_lb_target_group.canary` _(a synth diff cannot know whether this replaces it; a plan does)_');
+    expect(markdown).toContain('| Stack | Create | Update or replace | Delete | No-op | Outputs changed |');
+  });
+
+  it('reviews output changes of the configuration', () => {
+    const withOutputs = (value: string): SynthesizedStack => ({ ...base, output: { alb_arn: { value }, secret: { value: '${aws_ssm_parameter.secret.value}', sensitive: true } } });
+    const review = reviewSynthDiff('dev', 'main', [{ stack: 'inference', before: withOutputs('${aws_lb.old.arn}'), after: { ...withOutputs('${aws_lb.new.arn}'), output: { alb_arn: { value: '${aws_lb.new.arn}' } } } }]);
+    expect(review.stacks[0].outputs.map((output) => `${output.kind} ${output.name}`)).toEqual(['update alb_arn', 'delete secret']);
+    expect(review.outcome).toBe('changes');
   });
 
   it('treats a stack missing on one side as all-created or all-deleted', () => {
@@ -68,7 +86,9 @@ describe('synthesized JSON shapes', () => {
     });
     const review = reviewSynthDiff('dev', 'main', [{ stack: 'inference', before: listener(100, 0), after: listener(50, 50) }]);
     expect(review.stacks[0].risks.map((risk) => `${risk.address} ${risk.attribute}: ${risk.reason}`)).toEqual([
+      'aws_launch_template.fleet undefined: may be replaced: a synth diff cannot know which changes force a new resource (a plan does); fleets boot from the launch template',
       'aws_launch_template.fleet block_device_mappings[0].ebs.encrypted: encrypted turned off (true → false)',
+      'aws_lb_listener.http undefined: may be replaced: a synth diff cannot know which changes force a new resource (a plan does); a listener carries traffic',
       'aws_lb_listener.http default_action[0].forward[0].target_group: weights: aws_lb_target_group.canary 0 → 50, aws_lb_target_group.stable 100 → 50',
     ]);
   });
