@@ -47,7 +47,8 @@ describe('judge CLI', () => {
     for (let i = 1; i <= 200; i++) {
       lines.push(line(i * 60, { requests: 500, errors: i % 3 === 0 ? 3 : 2, slow: 5, quality: { count: 20, sum: 16 } }, { requests: 500, errors: 3, slow: 5, quality: { count: 20, sum: 16 } }));
     }
-    const { code, out } = run(['replay', 'p.jsonl', '--margin', '1.5', '--min-canary-requests', '2000'], { 'p.jsonl': lines.join('\n') });
+    // Requests routed one by one (no stickiness): the quality gate is the slow one, see the next test.
+    const { code, out } = run(['replay', 'p.jsonl', '--margin', '1.5', '--min-canary-requests', '2000', '--stickiness', '0'], { 'p.jsonl': lines.join('\n') });
     expect(code).toBe(0);
     const last = JSON.parse(out[out.length - 1]);
     expect(last.decision).toBe('promote');
@@ -95,9 +96,11 @@ describe('judge CLI', () => {
   });
 
   it('plans a rollout and flags an underpowered one', () => {
-    const ok = run(['plan', '--rps', '100', '--weight', '0.05', '--p0', '0.005', '--minutes', '60']);
+    const ok = run(['plan', '--rps', '100', '--weight', '0.05', '--p0', '0.005', '--minutes', '60', '--stickiness', '0']);
     expect(ok.code).toBe(0);
     expect(JSON.parse(ok.out[0])).toMatchObject({ underpowered: false, targetOddsRatio: 2, canaryRequestsPerInterval: 50 });
+    // The same rollout with sticky clients (the default 300 s window, 50 effective clients) cannot tell 2x from the client mix in an hour.
+    expect(JSON.parse(run(['plan', '--rps', '100', '--weight', '0.05', '--p0', '0.005', '--minutes', '60']).out[0])).toMatchObject({ underpowered: true });
     const weak = run(['plan', '--rps', '2', '--weight', '0.05', '--p0', '0.005', '--minutes', '10']);
     expect(JSON.parse(weak.out[0])).toMatchObject({ underpowered: true, secondsToDetectTarget: null });
   });
