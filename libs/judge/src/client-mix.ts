@@ -212,3 +212,30 @@ export function estimateHeterogeneity(grid: OddsGrid, windows: readonly ClosedWi
   }
   return denominator > 0 ? Math.max(0, (q - (scores.length - 1)) / denominator) : 0;
 }
+
+/** One client's totals over a period, e.g. from ALB access logs grouped by client or API key. */
+export interface ClientTotals {
+  readonly requests: number;
+  readonly errors: number;
+}
+
+/**
+ * The effective number of clients behind the errors, 1 / sum_c (e_c / E - r_c / R)^2, from per-client
+ * totals (offline: access logs of a normal day). What JudgeConfig.effectiveClients assumes; use a value
+ * below the smallest seen over comparable periods, and lower still when one client can carry a large
+ * share of the traffic (the model is Gaussian; a single heavy client makes the effect heavy-tailed).
+ */
+export function effectiveClientsOf(clients: readonly ClientTotals[]): number {
+  let requests = 0;
+  let errors = 0;
+  clients.forEach((c, i) => {
+    if (!(Number.isSafeInteger(c.requests) && c.requests >= 0)) throw new RangeError(`clients[${i}].requests must be an integer >= 0; got ${c.requests}`);
+    if (!(Number.isSafeInteger(c.errors) && c.errors >= 0 && c.errors <= c.requests)) throw new RangeError(`clients[${i}].errors must be an integer in [0, requests]; got ${c.errors}`);
+    requests += c.requests;
+    errors += c.errors;
+  });
+  if (requests === 0 || errors === 0) throw new RangeError('clients must include at least one request and one error');
+  let h = 0;
+  for (const c of clients) h += (c.errors / errors - c.requests / requests) ** 2;
+  return h === 0 ? Infinity : 1 / h;
+}

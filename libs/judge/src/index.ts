@@ -20,7 +20,7 @@ export type {
 } from './judge';
 export { CountTest, DEFAULT_MARGIN, type CountTestOptions, type CountTestState, type FleetCounts } from './count-test';
 export { QualityScoreTest, type QualityScoreTestOptions, type QualityScoreState, type ScoreSummary } from './quality-score';
-export { type ClientMixOptions, DEFAULT_STICKINESS_SECONDS, DEFAULT_EFFECTIVE_CLIENTS, MAX_STICKINESS_SECONDS } from './client-mix';
+export { type ClientMixOptions, type ClientTotals, effectiveClientsOf, DEFAULT_STICKINESS_SECONDS, DEFAULT_EFFECTIVE_CLIENTS, MAX_STICKINESS_SECONDS } from './client-mix';
 export { ConditionedInterval } from './noncentral-hypergeometric';
 export { buildOddsGrid, type OddsGrid, type OddsGridOptions } from './odds-grid';
 export type { OddsRatioEstimate } from './confidence-sequence';

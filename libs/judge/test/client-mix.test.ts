@@ -1,4 +1,4 @@
-import { CountTest, createRng, type Rng } from '../src/index';
+import { CountTest, createRng, effectiveClientsOf, type Rng } from '../src/index';
 import { mixScale, temperingFactor } from '../src/client-mix';
 
 const ALPHA = 0.05;
@@ -92,6 +92,16 @@ describe('client mix (sticky routing)', () => {
     expect(assumedNone.state().clientMixSd).toBeGreaterThan(0.7);
     expect(assumedNone.state().clientMixSd).toBeLessThan(1.6);
     expect(calm.state().clientMixSd).toBeLessThan(0.01);
+  });
+
+  it('computes the effective number of clients from per-client totals', () => {
+    // Errors spread exactly like requests: no client-mix effect at all.
+    expect(effectiveClientsOf([{ requests: 100, errors: 1 }, { requests: 300, errors: 3 }])).toBe(Infinity);
+    // 100 equal clients, one of them producing half the errors: (0.5 - 0.01)^2 + 99 (0.5/99 - 0.01)^2.
+    const clients = [{ requests: 100, errors: 99 }, ...Array.from({ length: 99 }, () => ({ requests: 100, errors: 1 }))];
+    expect(effectiveClientsOf(clients)).toBeCloseTo(1 / (0.49 ** 2 + 99 * (0.5 / 99 - 0.01) ** 2), 9);
+    expect(() => effectiveClientsOf([{ requests: 5, errors: 6 }])).toThrow('clients[0].errors must be an integer in [0, requests]; got 6');
+    expect(() => effectiveClientsOf([{ requests: 5, errors: 0 }])).toThrow('clients must include at least one request and one error');
   });
 
   it('rejects a bad client mix with the field, the value and the range', () => {

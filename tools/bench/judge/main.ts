@@ -3,17 +3,19 @@
 // and ALB minute datapoints (issue 11), the operator's default schedule, the candidates the method was
 // chosen over, evaluation cost and the planner against simulation. Prints tables; writes
 // bench/results/judge.json. BENCH_JUDGE_FILTER=REGEX runs only the matching scenarios and writes nothing.
+import { fork } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { createRng, planPower } from '@canaryfleet/judge';
 import { DEFAULT_SCHEDULE } from '@canaryfleet/rollout';
 import { quantileSorted } from 'simple-statistics';
+import { runMain } from '../../run-main';
 import { WORKSPACE_ROOT } from '../../workspace-root';
 import { toleranceMargin } from './candidates';
 import { measureEvaluationCost } from './cost';
 import { fixedHorizon, independent, type MethodFactory, naivePeeking, ours, threshold } from './methods';
 import { minuteTicks } from './minute-data';
-import { describeSchedule, runSchedule, type ScheduleRow } from './schedule';
+import { describeSchedule, runScheduleCase, SCHEDULE_CASES, type ScheduleRow } from './schedule';
 import { INDEPENDENT_SCENARIOS, MINUTE_SCENARIOS, STICKY_SCENARIOS } from './scenarios';
 import { badOf, oddsRatioOf, type Scenario, simulateRun, type Tick } from './traffic';
 
@@ -189,39 +191,128 @@ function targets(rows: Row[], schedule: ScheduleRow[], cost: Record<string, numb
   return out;
 }
 
-function main(): void {
-  const started = Date.now();
-  const rows: Row[] = [];
-  const candidates: Row[] = [];
-  const groups: Array<[string, readonly Scenario[], readonly MethodFactory[], boolean]> = [
-    ['independent', INDEPENDENT_SCENARIOS, TICK_METHODS, false],
-    ['sticky', STICKY_SCENARIOS, TICK_METHODS, false],
-    ['minute data', MINUTE_SCENARIOS, MINUTE_METHODS, true],
-  ];
-  let index = 0;
-  for (const [group, scenarios, methods, minutes] of groups) {
-    for (const scenario of scenarios) {
-      const seed = SEED + index++;
-      if (FILTER && !FILTER.test(scenario.name)) continue;
-      const t0 = Date.now();
-      const minuteRng = createRng(seed ^ 0x5bd1e995);
-      rows.push(...runScenario(group, scenario, seed, methods, scenario.runs, minutes ? (ticks) => minuteTicks(ticks, minuteRng) : undefined));
-      if (CANDIDATE_SCENARIOS.includes(scenario.name)) candidates.push(...runScenario('candidates', scenario, seed, CANDIDATE_METHODS, CANDIDATE_RUNS));
-      process.stderr.write(`${scenario.name}: ${scenario.runs} runs in ${((Date.now() - t0) / 1000).toFixed(1)} s\n`);
+/** One unit of work; the benchmark spreads them over two processes (the machine has two cores). */
+type Job =
+  | { readonly kind: 'scenario'; readonly group: number; readonly index: number; readonly seed: number }
+  | { readonly kind: 'candidates'; readonly group: number; readonly index: number; readonly seed: number }
+  | { readonly kind: 'schedule'; readonly index: number; readonly seed: number };
+
+const GROUPS: ReadonlyArray<readonly [string, readonly Scenario[], readonly MethodFactory[], boolean]> = [
+  ['independent', INDEPENDENT_SCENARIOS, TICK_METHODS, false],
+  ['sticky', STICKY_SCENARIOS, TICK_METHODS, false],
+  ['minute data', MINUTE_SCENARIOS, MINUTE_METHODS, true],
+];
+
+function jobs(): Job[] {
+  const out: Job[] = [];
+  let seed = SEED;
+  GROUPS.forEach(([, scenarios], group) =>
+    scenarios.forEach((scenario, index) => {
+      seed++;
+      if (FILTER && !FILTER.test(scenario.name)) return;
+      out.push({ kind: 'scenario', group, index, seed });
+      if (CANDIDATE_SCENARIOS.includes(scenario.name)) out.push({ kind: 'candidates', group, index, seed });
+    }),
+  );
+  if (!FILTER) SCHEDULE_CASES.forEach((_, index) => out.push({ kind: 'schedule', index, seed: SEED + 1000 + index }));
+  return out;
+}
+
+function runJob(job: Job): Row[] | ScheduleRow {
+  if (job.kind === 'schedule') return runScheduleCase(DEFAULT_SCHEDULE, job.index, job.seed);
+  const [group, scenarios, methods, minutes] = GROUPS[job.group];
+  const scenario = scenarios[job.index];
+  if (job.kind === 'candidates') return runScenario('candidates', scenario, job.seed, CANDIDATE_METHODS, CANDIDATE_RUNS);
+  const minuteRng = createRng(job.seed ^ 0x5bd1e995);
+  return runScenario(group, scenario, job.seed, methods, scenario.runs, minutes ? (ticks) => minuteTicks(ticks, minuteRng) : undefined);
+}
+
+function describeJob(job: Job): string {
+  if (job.kind === 'schedule') return `default schedule: ${SCHEDULE_CASES[job.index].name}`;
+  const scenario = GROUPS[job.group][1][job.index];
+  return job.kind === 'candidates' ? `${scenario.name} (candidates, ${CANDIDATE_RUNS} runs)` : `${scenario.name} (${scenario.runs} runs)`;
+}
+
+const WORKERS = 2;
+
+/** Runs every job in WORKERS child processes, each taking the next job when done; results in job order. */
+async function runAll(list: readonly Job[]): Promise<{ results: Array<Row[] | ScheduleRow>; cpuSeconds: number }> {
+  const results = new Array<Row[] | ScheduleRow>(list.length);
+  let next = 0;
+  let cpuSeconds = 0;
+  const worker = (): Promise<void> =>
+    new Promise((resolve, reject) => {
+      const child = fork(__filename, [], { execArgv: process.execArgv, serialization: 'advanced', env: { ...process.env, BENCH_JUDGE_WORKER: '1' } });
+      const give = (): void => {
+        if (next >= list.length) {
+          child.send({ done: true });
+          return;
+        }
+        const id = next++;
+        child.send({ id, job: list[id] });
+      };
+      child.on('message', (message: { id: number; result: Row[] | ScheduleRow; seconds: number } | { cpuSeconds: number }) => {
+        if ('cpuSeconds' in message) {
+          cpuSeconds += message.cpuSeconds;
+          return;
+        }
+        results[message.id] = message.result;
+        process.stderr.write(`${describeJob(list[message.id])}: ${message.seconds.toFixed(1)} s\n`);
+        give();
+      });
+      child.on('error', reject);
+      child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`benchmark worker exited with ${code}`))));
+      give();
+    });
+  await Promise.all(Array.from({ length: WORKERS }, worker));
+  return { results, cpuSeconds };
+}
+
+function serveJobs(): void {
+  const send = process.send as (message: unknown, callback?: () => void) => boolean;
+  process.on('message', (message: { id: number; job: Job } | { done: true }) => {
+    if ('done' in message) {
+      const cpu = process.cpuUsage();
+      send.call(process, { cpuSeconds: (cpu.user + cpu.system) / 1e6 }, () => process.disconnect());
+      return;
     }
-  }
+    const t0 = Date.now();
+    const result = runJob(message.job);
+    send.call(process, { id: message.id, result, seconds: (Date.now() - t0) / 1000 });
+  });
+}
+
+async function main(): Promise<void> {
+  const started = Date.now();
+  const list = jobs();
+  const { results, cpuSeconds } = await runAll(list);
+  const rows = list.flatMap((job, i) => (job.kind === 'scenario' ? (results[i] as Row[]) : []));
+  const candidates = list.flatMap((job, i) => (job.kind === 'candidates' ? (results[i] as Row[]) : []));
+  const schedule = list.flatMap((job, i) => (job.kind === 'schedule' ? [results[i] as ScheduleRow] : []));
   const print = (s: string): boolean => process.stdout.write(`${s}\n`);
   print(scenarioTable(rows));
   print('\ncandidates (60 s intervals):');
   print(scenarioTable(candidates));
   if (FILTER) return;
-  const t0 = Date.now();
-  const schedule = runSchedule(DEFAULT_SCHEDULE, SEED + 1000);
-  process.stderr.write(`default schedule: in ${((Date.now() - t0) / 1000).toFixed(1)} s\n`);
+  // Measured after the workers have finished, on a core of its own.
   const cost = measureEvaluationCost();
   const planner = plannerCheck(rows);
   const checks = targets(rows, schedule, cost);
-  const out = { seed: SEED, tick_s: 10, alpha: 0.01, scenarios: rows, candidates, schedule: { steps: describeSchedule(DEFAULT_SCHEDULE), rows: schedule }, evaluation_cost_us: cost, planner, targets: checks, wall_s: (Date.now() - started) / 1000 };
+  const own = process.cpuUsage();
+  const out = {
+    seed: SEED,
+    tick_s: 10,
+    alpha: 0.01,
+    scenarios: rows,
+    candidates,
+    schedule: { steps: describeSchedule(DEFAULT_SCHEDULE), rows: schedule },
+    evaluation_cost_us: cost,
+    planner,
+    targets: checks,
+    wall_s: (Date.now() - started) / 1000,
+    // CPU seconds of all processes: the work, whatever else the machine was doing meanwhile.
+    cpu_s: Math.round(cpuSeconds + (own.user + own.system) / 1e6),
+  };
   const file = path.join(WORKSPACE_ROOT, 'bench/results/judge.json');
   mkdirSync(path.dirname(file), { recursive: true });
   writeFileSync(file, `${JSON.stringify(out, null, 2)}\n`);
@@ -233,7 +324,8 @@ function main(): void {
   for (const p of planner) print(`  ${JSON.stringify(p)}`);
   print('\ntargets:');
   for (const t of checks) print(`  ${t.pass ? 'PASS' : 'MISS'}  ${t.target}: ${JSON.stringify(t.value)}`);
-  print(`\nwrote ${path.relative(process.cwd(), file)} in ${out.wall_s} s`);
+  print(`\nwrote ${path.relative(process.cwd(), file)} in ${out.wall_s} s (${out.cpu_s} s of CPU over ${WORKERS} processes)`);
 }
 
-main();
+if (process.env.BENCH_JUDGE_WORKER) serveJobs();
+else runMain(main);
