@@ -111,11 +111,6 @@ export class ClientMixLikelihood {
     return this.combined;
   }
 
-  /** Client-mix heterogeneity H (1 / effective clients) in force for the open window. */
-  get heterogeneity(): number {
-    return this.windowHeterogeneity;
-  }
-
   /** Standard deviation of the open window's client-mix effect on ln psi, at its share so far. */
   get clientMixSd(): number {
     return Math.sqrt(this.mixVariance(this.openCanaryRequests, this.openRequests));
@@ -133,10 +128,6 @@ export class ClientMixLikelihood {
       heterogeneity: this.windowHeterogeneity,
       stickinessSeconds: this.windowSeconds,
     };
-  }
-
-  get stickinessSeconds(): number {
-    return this.windowSeconds;
   }
 
   private openEta(): number {
@@ -179,7 +170,7 @@ export function mixScale(share: number): number {
  * the window's exact log-likelihood by finite differences: for this exponential family the observed
  * information is Var(X | m)). E[Q] = K - 1 + H sum c_k V_k (1 - V_k / sum V), c_k = 1 / (s_k (1 - s_k)).
  */
-export function estimateHeterogeneity(grid: OddsGrid, windows: readonly ClosedWindow[]): number {
+function estimateHeterogeneity(grid: OddsGrid, windows: readonly ClosedWindow[]): number {
   if (windows.length < 2) return 0;
   const { logPsi } = grid;
   const pooled = new Float64Array(logPsi.length);
