@@ -116,9 +116,9 @@ function runScenario(group: string, scenario: Scenario, seed: number, methods: r
   });
 }
 
-// Nearest-rank style quantile of all runs (never = Infinity sorts last).
+// Quantile of all runs (type 7; never = Infinity sorts last), in whole seconds or requests.
 function at(values: number[], q: number): number {
-  return quantileSorted([...values].sort((a, b) => a - b), q);
+  return Math.round(quantileSorted([...values].sort((a, b) => a - b), q));
 }
 
 function finite(v: number): number | null {

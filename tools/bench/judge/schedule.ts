@@ -77,7 +77,8 @@ export function runScheduleCase(schedule: RolloutSchedule, caseIndex: number, se
     if (outcome.decision === 'promote') promoted.push(outcome.t);
     if (outcome.decision === 'rollback') rolledBack.push(outcome.t);
   }
-  const at = (values: number[], q: number): number | null => (values.length === 0 ? null : quantileSorted([...values, ...new Array<number>(c.runs - values.length).fill(Infinity)].sort((a, b) => a - b), q));
+  // Quantile over all runs (type 7; not promoted or not rolled back = Infinity), in whole seconds.
+  const at = (values: number[], q: number): number | null => (values.length === 0 ? null : Math.round(quantileSorted([...values, ...new Array<number>(c.runs - values.length).fill(Infinity)].sort((a, b) => a - b), q)));
   const finite = (v: number | null): number | null => (v === null || !Number.isFinite(v) ? null : v);
   return {
     name: c.name,
