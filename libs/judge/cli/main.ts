@@ -11,7 +11,7 @@ export interface CliIo {
 }
 
 const USAGE = [
-  'usage: judge replay FILE.jsonl [--alpha 0.01] [--margin 1.5] [--promotion-alpha 0.01] [--min-canary-requests 1000] [--stale-after 3] [--stickiness 300] [--effective-clients 50]',
+  'usage: judge replay FILE.jsonl [--alpha 0.01] [--margin 2] [--promotion-alpha 0.01] [--min-canary-requests 1000] [--stale-after 3] [--stickiness 300] [--effective-clients 50]',
   '       judge plan --rps R --weight W --p0 P --minutes M [--alpha 0.01] [--interval 10] [--target 2] [--power 0.8] [--stickiness 300] [--effective-clients 50]',
 ].join('\n');
 
