@@ -1,5 +1,6 @@
 // The face of the project's tooling, for tests and scripts: terraform runs and the local AWS.
 export { WORKSPACE_ROOT, distRoot } from './workspace-root';
+export { runMain } from './run-main';
 export { synthApp } from './cdktf/synth-app';
 export { ENVIRONMENTS, CDKTF_APPS, type EnvironmentName } from './cdktf/apps';
 export { loadEnvironmentConfig } from './cdktf/environment-config';

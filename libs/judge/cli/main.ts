@@ -11,8 +11,8 @@ export interface CliIo {
 }
 
 const USAGE = [
-  'usage: judge replay FILE.jsonl [--alpha 0.01] [--margin 1.5] [--promotion-alpha 0.01] [--min-canary-requests 1000] [--stale-after 3]',
-  '       judge plan --rps R --weight W --p0 P --minutes M [--alpha 0.01] [--interval 10] [--target 2] [--power 0.8]',
+  'usage: judge replay FILE.jsonl [--alpha 0.01] [--margin 2] [--promotion-alpha 0.01] [--min-canary-requests 1000] [--stale-after 3] [--stickiness 300] [--effective-clients 50]',
+  '       judge plan --rps R --weight W --p0 P --minutes M [--alpha 0.01] [--interval 10] [--target 2] [--power 0.8] [--stickiness 300] [--effective-clients 50]',
 ].join('\n');
 
 /** Runs the CLI; returns the exit code (0 ok, 1 invalid input, 2 usage). */
@@ -37,7 +37,7 @@ export function main(argv: readonly string[], io: CliIo): number {
 }
 
 function replay(args: readonly string[], io: CliIo): number {
-  const { positional, flags } = parseArgs(args, ['alpha', 'margin', 'promotion-alpha', 'min-canary-requests', 'stale-after']);
+  const { positional, flags } = parseArgs(args, ['alpha', 'margin', 'promotion-alpha', 'min-canary-requests', 'stale-after', 'stickiness', 'effective-clients']);
   if (positional.length !== 1) throw new UsageError('replay takes exactly one FILE.jsonl');
   const file = positional[0];
   let text: string;
@@ -77,6 +77,8 @@ function replay(args: readonly string[], io: CliIo): number {
     promotionAlpha: flags['promotion-alpha'],
     minCanaryRequests: flags['min-canary-requests'],
     staleAfterIntervals: flags['stale-after'],
+    stickinessSeconds: flags.stickiness,
+    effectiveClients: flags['effective-clients'],
     metrics,
   });
   for (const line of lines) {
@@ -119,12 +121,13 @@ export function toOutputLine(decision: Decision): Record<string, unknown> {
       canary: m.canary,
       baseline: m.baseline,
       missing_streak: m.missingStreak,
+      client_mix_sd: m.clientMixSd,
     })),
   };
 }
 
 function plan(args: readonly string[], io: CliIo): number {
-  const { positional, flags } = parseArgs(args, ['rps', 'weight', 'p0', 'minutes', 'alpha', 'interval', 'target', 'power']);
+  const { positional, flags } = parseArgs(args, ['rps', 'weight', 'p0', 'minutes', 'alpha', 'interval', 'target', 'power', 'stickiness', 'effective-clients']);
   if (positional.length > 0) throw new UsageError(`plan takes no positional arguments; got ${positional.join(' ')}`);
   for (const required of ['rps', 'weight', 'p0', 'minutes'] as const) if (flags[required] === undefined) throw new UsageError(`plan needs --${required}`);
   if ((flags.weight as number) >= 1) throw new RangeError(`--weight: got ${flags.weight}; must be a fraction in (0, 1) (5% is 0.05)`);
@@ -137,6 +140,8 @@ function plan(args: readonly string[], io: CliIo): number {
     intervalSeconds: flags.interval,
     targetOddsRatio: flags.target,
     power: flags.power,
+    stickinessSeconds: flags.stickiness,
+    effectiveClients: flags['effective-clients'],
   });
   io.stdout(JSON.stringify(result));
   return 0;

@@ -77,6 +77,16 @@ export class ConditionedInterval {
     return peak + log(sum) + this.lo * logPsi;
   }
 
+  /**
+   * Var(X | m) at psi = 1 (central hypergeometric, closed form): the interval's Fisher information about
+   * ln psi at psi = 1.
+   */
+  get informationAtOne(): number {
+    const n = this.canaryRequests + this.baselineRequests;
+    if (n < 2) return 0;
+    return (this.canaryRequests * this.baselineRequests * this.totalBad * (n - this.totalBad)) / (n * n * (n - 1));
+  }
+
   /** ln P(X = x | m; psi). */
   logPmf(x: number, logPsi: number): number {
     if (x < this.lo || x > this.hi) return -Infinity;

@@ -1,5 +1,6 @@
-import { ConditionedInterval } from './noncentral-hypergeometric';
-import { DEFAULT_MAX_ODDS_RATIO, rollbackLogPrior } from './count-test';
+import { DEFAULT_EFFECTIVE_CLIENTS, DEFAULT_STICKINESS_SECONDS, MAX_STICKINESS_SECONDS } from './client-mix';
+import { DEFAULT_MARGIN, DEFAULT_MAX_ODDS_RATIO, rollbackLogPrior } from './count-test';
+import { EvidencePath, intervalMoments } from './evidence-path';
 import { buildOddsGrid } from './odds-grid';
 
 export interface PowerPlanInput {
@@ -21,6 +22,10 @@ export interface PowerPlanInput {
   readonly targetOddsRatio?: number;
   /** Must match the count test's maxOddsRatio for the plan to describe the same test. @default 30 */
   readonly maxOddsRatio?: number;
+  /** As JudgeConfig.stickinessSeconds. Range [0, 604800]. @default 300 */
+  readonly stickinessSeconds?: number;
+  /** As JudgeConfig.effectiveClients. Range [1, inf). @default 50 */
+  readonly effectiveClients?: number;
 }
 
 export interface PowerPlan {
@@ -37,13 +42,15 @@ export interface PowerPlan {
   readonly method: string;
 }
 
+export const POWER_METHOD = 'normal approximation of the rollback log-evidence (exact per-interval moments, tempered per stickiness window as the test is)';
+
 /**
  * Power of the rollback test, by a normal approximation of the log-evidence: for each grid point psi_j
- * of the rollback mixture, ln(evidence) >= ln prior_j + S_j(T), where S_j is a sum of T independent
- * per-interval log-likelihood ratios whose mean and variance are computed exactly under the true psi
- * (enumerating the total bad count and the noncentral hypergeometric law). Power is taken as the best
- * single psi_j and only at the end of the time allowed, so it is a slight underestimate (the mixture
- * and earlier crossings only help); the benchmark compares it with simulation.
+ * of the rollback mixture, ln(evidence) >= ln prior_j + S_j(T), where S_j is the tempered sum of
+ * per-interval log-likelihood ratios whose means and variances are computed exactly under the true psi
+ * (EvidencePath). Power is taken as the best single psi_j, so it is a slight underestimate (the mixture
+ * and earlier crossings only help); the benchmark compares it with simulation. Traffic is taken as
+ * independent requests: a clustered mix only lowers power further, which the tempering already prices in.
  */
 export function planPower(input: PowerPlanInput): PowerPlan {
   const alpha = input.alpha ?? 0.01;
@@ -51,6 +58,8 @@ export function planPower(input: PowerPlanInput): PowerPlan {
   const power = input.power ?? 0.8;
   const target = input.targetOddsRatio ?? 2;
   const maxOddsRatio = input.maxOddsRatio ?? DEFAULT_MAX_ODDS_RATIO;
+  const stickinessSeconds = input.stickinessSeconds ?? DEFAULT_STICKINESS_SECONDS;
+  const effectiveClients = input.effectiveClients ?? DEFAULT_EFFECTIVE_CLIENTS;
   check('rps', input.rps, input.rps > 0 && Number.isFinite(input.rps), '(0, inf)');
   check('canaryWeight', input.canaryWeight, input.canaryWeight > 0 && input.canaryWeight < 1, '(0, 1)');
   check('baselineRate', input.baselineRate, input.baselineRate > 0 && input.baselineRate <= 0.5, '(0, 0.5]');
@@ -59,159 +68,57 @@ export function planPower(input: PowerPlanInput): PowerPlan {
   check('intervalSeconds', intervalSeconds, intervalSeconds >= 1 && intervalSeconds <= 3600, '[1, 3600]');
   check('power', power, power >= 0.5 && power <= 0.99, '[0.5, 0.99]');
   check('targetOddsRatio', target, target > 1 && target <= 100, '(1, 100]');
-  check('maxOddsRatio', maxOddsRatio, maxOddsRatio > 1.5 && maxOddsRatio <= 256, '(1.5, 256]');
+  check('maxOddsRatio', maxOddsRatio, maxOddsRatio > DEFAULT_MARGIN && maxOddsRatio <= 256, `(${DEFAULT_MARGIN}, 256]`);
+  check('stickinessSeconds', stickinessSeconds, stickinessSeconds >= 0 && stickinessSeconds <= MAX_STICKINESS_SECONDS, `[0, ${MAX_STICKINESS_SECONDS}]`);
+  check('effectiveClients', effectiveClients, effectiveClients >= 1, '[1, inf)');
 
-  const n1 = Math.round(input.rps * input.canaryWeight * intervalSeconds);
-  const n0 = Math.round(input.rps * (1 - input.canaryWeight) * intervalSeconds);
+  const traffic = {
+    canaryRequests: Math.round(input.rps * input.canaryWeight * intervalSeconds),
+    baselineRequests: Math.round(input.rps * (1 - input.canaryWeight) * intervalSeconds),
+    baselineRate: input.baselineRate,
+  };
   const intervals = Math.floor((input.minutes * 60) / intervalSeconds);
   // The count test's grid with its default margin, so the plan describes the test that will run.
-  const grid = buildOddsGrid({ include: [1.5, maxOddsRatio] });
+  const grid = buildOddsGrid({ include: [DEFAULT_MARGIN, maxOddsRatio] });
   const logPrior = rollbackLogPrior(grid, maxOddsRatio);
-  const model = { n1, n0, p0: input.baselineRate, grid: grid.logPsi, logPrior, threshold: Math.log(1 / alpha) };
-  const powerAt = (logPsi: number, t: number): number => powerAfter(incrementMoments(model, logPsi), model, t);
+  // The path of the rollback evidence under a true ln psi; `look` is asked after every interval (or only at the end).
+  const firstReached = (logPsi: number, everyInterval: boolean): number | null => {
+    const moments = intervalMoments(grid.logPsi, traffic, logPsi);
+    const path = EvidencePath.empty(grid.logPsi.length, stickinessSeconds, 1 / effectiveClients);
+    for (let i = 1; i <= intervals; i++) {
+      path.advance(moments, i * intervalSeconds);
+      if ((everyInterval || i === intervals) && path.rollbackPower(logPrior, alpha) >= power) return i;
+    }
+    return null;
+  };
 
   let minDetectable: number | null = null;
   const hi = Math.log(100);
-  if (intervals > 0 && powerAt(hi, intervals) >= power) {
+  // Power grows with time, so "detectable within the time allowed" is read at its end.
+  const detectableAt = (logPsi: number): boolean => firstReached(logPsi, false) !== null;
+  if (intervals > 0 && detectableAt(hi)) {
     let lo = 0;
     let top = hi;
-    for (let i = 0; i < 30; i++) {
+    for (let i = 0; i < 20; i++) {
       const mid = (lo + top) / 2;
-      if (powerAt(mid, intervals) >= power) top = mid;
+      if (detectableAt(mid)) top = mid;
       else lo = mid;
     }
     minDetectable = Math.exp(top);
   }
-  const targetMoments = incrementMoments(model, Math.log(target));
-  let secondsToDetect: number | null = null;
-  for (let t = 1; t <= intervals; t++) {
-    if (powerAfter(targetMoments, model, t) >= power) {
-      secondsToDetect = t * intervalSeconds;
-      break;
-    }
-  }
+  const detectInterval = firstReached(Math.log(target), true);
   return {
     minDetectableOddsRatio: minDetectable,
     targetOddsRatio: target,
-    underpowered: secondsToDetect === null,
-    secondsToDetectTarget: secondsToDetect,
-    canaryRequestsPerInterval: n1,
-    baselineRequestsPerInterval: n0,
+    underpowered: detectInterval === null,
+    secondsToDetectTarget: detectInterval === null ? null : detectInterval * intervalSeconds,
+    canaryRequestsPerInterval: traffic.canaryRequests,
+    baselineRequestsPerInterval: traffic.baselineRequests,
     intervals,
-    method: 'normal approximation of the rollback log-evidence (exact per-interval moments)',
+    method: POWER_METHOD,
   };
 }
 
-interface PowerModel {
-  readonly n1: number;
-  readonly n0: number;
-  readonly p0: number;
-  readonly grid: Float64Array;
-  readonly logPrior: Float64Array;
-  readonly threshold: number;
-}
-
-interface Moments {
-  readonly mean: Float64Array;
-  readonly variance: Float64Array;
-}
-
-function powerAfter(moments: Moments, model: PowerModel, t: number): number {
-  let best = 0;
-  for (let j = 0; j < model.grid.length; j++) {
-    if (model.logPrior[j] === -Infinity) continue;
-    const need = model.threshold - model.logPrior[j];
-    const sd = Math.sqrt(t * moments.variance[j]);
-    const z = sd > 0 ? (t * moments.mean[j] - need) / sd : t * moments.mean[j] >= need ? Infinity : -Infinity;
-    best = Math.max(best, normalCdf(z));
-  }
-  return best;
-}
-
-// Mean and variance of one interval's ln f_psi_j(X) / f_1(X) for every grid point, under the true psi.
-function incrementMoments(model: PowerModel, trueLogPsi: number): Moments {
-  const { n1, n0, p0, grid } = model;
-  const odds1 = Math.exp(trueLogPsi) * (p0 / (1 - p0));
-  const p1 = odds1 / (1 + odds1);
-  const mean = new Float64Array(grid.length);
-  const second = new Float64Array(grid.length);
-  for (const [m, weight] of totalBadDistribution(n1, p1, n0, p0)) {
-    const interval = new ConditionedInterval(n1, n0, m);
-    if (interval.degenerate) continue;
-    const { mean: ex, secondMoment: ex2 } = interval.moments(trueLogPsi);
-    const logZ1 = interval.logNormalizer(0);
-    for (let j = 0; j < grid.length; j++) {
-      // ln LR = a x + b with a = ln psi_j, b = ln Z(1) - ln Z(psi_j).
-      const a = grid[j];
-      const b = logZ1 - interval.logNormalizer(a);
-      mean[j] += weight * (a * ex + b);
-      second[j] += weight * (a * a * ex2 + 2 * a * b * ex + b * b);
-    }
-  }
-  const variance = Float64Array.from(mean, (mu, j) => Math.max(0, second[j] - mu * mu));
-  return { mean, variance };
-}
-
-// Law of M = X + Y, X ~ Bin(n1, p1), Y ~ Bin(n0, p0): exact convolution while small, else 32 normal nodes.
-function totalBadDistribution(n1: number, p1: number, n0: number, p0: number): Array<[number, number]> {
-  const mu = n1 * p1 + n0 * p0;
-  const variance = n1 * p1 * (1 - p1) + n0 * p0 * (1 - p0);
-  if (mu < 60) {
-    const x = binomialPmf(n1, p1);
-    const y = binomialPmf(n0, p0);
-    const out = new Map<number, number>();
-    for (const [i, px] of x) for (const [k, py] of y) out.set(i + k, (out.get(i + k) ?? 0) + px * py);
-    return [...out].filter(([, w]) => w > 1e-12);
-  }
-  const nodes = 32;
-  const out: Array<[number, number]> = [];
-  for (let q = 0; q < nodes; q++) {
-    const m = Math.round(mu + Math.sqrt(variance) * normalQuantile((q + 0.5) / nodes));
-    out.push([Math.min(n1 + n0, Math.max(0, m)), 1 / nodes]);
-  }
-  return out;
-}
-
-// Binomial pmf by recurrence from 0, truncated where the remaining mass is negligible.
-function binomialPmf(n: number, p: number): Array<[number, number]> {
-  const out: Array<[number, number]> = [];
-  let pk = Math.exp(n * Math.log1p(-p));
-  let total = 0;
-  for (let k = 0; k <= n; k++) {
-    if (pk > 1e-14) out.push([k, pk]);
-    total += pk;
-    if (total > 1 - 1e-13 && k > n * p) break;
-    pk *= ((n - k) / (k + 1)) * (p / (1 - p));
-  }
-  return out;
-}
-
-function normalCdf(z: number): number {
-  if (z === Infinity) return 1;
-  if (z === -Infinity) return 0;
-  const t = 1 / (1 + 0.2316419 * Math.abs(z));
-  const d = 0.3989422804014327 * Math.exp((-z * z) / 2);
-  const tail = d * t * (0.31938153 + t * (-0.356563782 + t * (1.781477937 + t * (-1.821255978 + t * 1.330274429))));
-  return z >= 0 ? 1 - tail : tail;
-}
-
-// Acklam's rational approximation (relative error < 1.2e-9), for the normal nodes above.
-function normalQuantile(p: number): number {
-  const a = [-39.69683028665376, 220.9460984245205, -275.9285104469687, 138.357751867269, -30.66479806614716, 2.506628277459239];
-  const b = [-54.47609879822406, 161.5858368580409, -155.6989798598866, 66.80131188771972, -13.28068155288572];
-  const c = [-0.007784894002430293, -0.3223964580411365, -2.400758277161838, -2.549732539343734, 4.374664141464968, 2.938163982698783];
-  const d = [0.007784695709041462, 0.3224671290700398, 2.445134137142996, 3.754408661907416];
-  const low = 0.02425;
-  if (p < low) {
-    const q = Math.sqrt(-2 * Math.log(p));
-    return (((((c[0] * q + c[1]) * q + c[2]) * q + c[3]) * q + c[4]) * q + c[5]) / ((((d[0] * q + d[1]) * q + d[2]) * q + d[3]) * q + 1);
-  }
-  if (p > 1 - low) return -normalQuantile(1 - p);
-  const q = p - 0.5;
-  const r = q * q;
-  return ((((((a[0] * r + a[1]) * r + a[2]) * r + a[3]) * r + a[4]) * r + a[5]) * q) / (((((b[0] * r + b[1]) * r + b[2]) * r + b[3]) * r + b[4]) * r + 1);
-}
-
-function check(field: string, value: number, ok: boolean, allowed: string): void {
+export function check(field: string, value: number, ok: boolean, allowed: string): void {
   if (!ok) throw new RangeError(`${field} must be in ${allowed}; got ${value}`);
 }

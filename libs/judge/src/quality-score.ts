@@ -1,3 +1,6 @@
+import { type ClientMixOptions, mixScale, temperingFactor } from './client-mix';
+import { logNormalCdf } from './normal';
+
 /** Mean score of one fleet over an interval, from scores bounded in [0, 1]. */
 export interface ScoreSummary {
   /** Number of scored requests. */
@@ -18,6 +21,12 @@ export interface QualityScoreTestOptions {
    * (4 per scored pair). Smaller tunes the test for larger samples. Range (0, inf). @default 100
    */
   readonly mixturePrecision?: number;
+  /**
+   * Sticky routing: each stickiness window's evidence is discounted for the client-mix effect on the
+   * mean difference, of variance (1/4) / (effectiveClients s (1 - s)) (client means of [0, 1] scores
+   * vary by at most 1/4 around their average). @default no stickiness
+   */
+  readonly clientMix?: ClientMixOptions;
 }
 
 export interface QualityScoreState {
@@ -29,6 +38,8 @@ export interface QualityScoreState {
   readonly estimate: { readonly difference: number; readonly lower: number; readonly upper: number };
   readonly canary: ScoreSummary;
   readonly baseline: ScoreSummary;
+  /** Standard deviation of the client-mix effect on the mean difference in the current stickiness window (0 without stickiness). */
+  readonly clientMixSd: number;
 }
 
 /**
@@ -46,8 +57,17 @@ export class QualityScoreTest {
   readonly promotionAlpha: number;
   readonly margin: number;
   private readonly rho: number;
-  private weightedDifference = 0;
-  private precision = 0;
+  private readonly windowSeconds: number;
+  private readonly heterogeneity: number;
+  // Tempered sums over closed stickiness windows, and the open window's raw sums.
+  private settledDifference = 0;
+  private settledPrecision = 0;
+  private openDifference = 0;
+  private openPrecision = 0;
+  private openWindow = 0;
+  private openCanaryCount = 0;
+  private openCount = 0;
+  private updates = 0;
   private canaryCount = 0;
   private canarySum = 0;
   private baselineCount = 0;
@@ -62,14 +82,33 @@ export class QualityScoreTest {
     if (!(this.promotionAlpha > 0 && this.promotionAlpha < 0.5)) throw new RangeError(`promotionAlpha must be in (0, 0.5); got ${this.promotionAlpha}`);
     if (!(this.margin > 0 && this.margin <= 0.5)) throw new RangeError(`margin must be in (0, 0.5]; got ${this.margin}`);
     if (!(this.rho > 0 && Number.isFinite(this.rho))) throw new RangeError(`mixturePrecision must be a finite number > 0; got ${this.rho}`);
+    this.windowSeconds = options.clientMix?.stickinessSeconds ?? 0;
+    this.heterogeneity = options.clientMix ? 1 / options.clientMix.effectiveClients : 0;
   }
 
-  /** Adds one interval; returns false (no change) when either fleet has no scored request. */
-  update(canary: ScoreSummary, baseline: ScoreSummary): boolean {
+  /**
+   * Adds one interval observed at t seconds since the rollout started (its stickiness window); returns
+   * false (no change) when either fleet has no scored request.
+   */
+  update(canary: ScoreSummary, baseline: ScoreSummary, t = 0): boolean {
     if (canary.count === 0 || baseline.count === 0) return false;
+    const window = this.windowSeconds > 0 ? Math.floor(t / this.windowSeconds) : 0;
+    if (window > this.openWindow) {
+      const eta = this.openEta();
+      this.settledDifference += eta * this.openDifference;
+      this.settledPrecision += eta * this.openPrecision;
+      this.openDifference = 0;
+      this.openPrecision = 0;
+      this.openCanaryCount = 0;
+      this.openCount = 0;
+      this.openWindow = window;
+    }
     const weight = 4 / (1 / canary.count + 1 / baseline.count);
-    this.weightedDifference += weight * (canary.sum / canary.count - baseline.sum / baseline.count);
-    this.precision += weight;
+    this.openDifference += weight * (canary.sum / canary.count - baseline.sum / baseline.count);
+    this.openPrecision += weight;
+    this.openCanaryCount += canary.count;
+    this.openCount += canary.count + baseline.count;
+    this.updates++;
     this.canaryCount += canary.count;
     this.canarySum += canary.sum;
     this.baselineCount += baseline.count;
@@ -79,17 +118,55 @@ export class QualityScoreTest {
 
   /** ln e-value against H0: canary mean >= baseline mean (bets on the canary being worse). */
   logRollbackEvidence(): number {
-    return logHalfNormalMixture(-this.weightedDifference, this.precision, this.rho);
+    const [s, v] = this.tempered();
+    return logHalfNormalMixture(-s, v, this.rho);
   }
 
   /** ln e-value against H0: canary mean <= baseline mean - margin. */
   logPromotionEvidence(): number {
-    return logHalfNormalMixture(this.weightedDifference + this.margin * this.precision, this.precision, this.rho);
+    const [s, v] = this.tempered();
+    return logHalfNormalMixture(s + this.margin * v, v, this.rho);
+  }
+
+  /**
+   * ln promotion e-value expected once `intervals` more intervals (of intervalSeconds, from time t) of a
+   * canary as good as the baseline have each added `precisionPerInterval` at this canary share: the
+   * typical path, where the weighted difference stays where it is and the precision grows, tempered
+   * per stickiness window as update() does.
+   */
+  forecastLogPromotionEvidence(input: { readonly precisionPerInterval: number; readonly canaryShare: number; readonly intervals: number; readonly t: number; readonly intervalSeconds: number }): number {
+    let settledDifference = this.settledDifference;
+    let settledPrecision = this.settledPrecision;
+    let openDifference = this.openDifference;
+    let openPrecision = this.openPrecision;
+    let window = this.openWindow;
+    let share = this.openCount > 0 ? this.openCanaryCount / this.openCount : input.canaryShare;
+    const eta = () => (this.windowSeconds === 0 ? 1 : temperingFactor((this.heterogeneity * mixScale(share)) / 4, openPrecision));
+    for (let i = 1; i <= input.intervals; i++) {
+      const next = this.windowSeconds > 0 ? Math.floor((input.t + i * input.intervalSeconds) / this.windowSeconds) : 0;
+      if (next > window) {
+        settledDifference += eta() * openDifference;
+        settledPrecision += eta() * openPrecision;
+        openDifference = 0;
+        openPrecision = 0;
+        share = input.canaryShare;
+        window = next;
+      }
+      openPrecision += input.precisionPerInterval;
+    }
+    const s = settledDifference + eta() * openDifference;
+    const v = settledPrecision + eta() * openPrecision;
+    return logHalfNormalMixture(s + this.margin * v, v, this.rho);
+  }
+
+  /** Average precision an interval with data has added so far (0 before any). */
+  get precisionPerInterval(): number {
+    return this.updates === 0 ? 0 : (this.settledPrecision + this.openPrecision) / this.updates;
   }
 
   state(): QualityScoreState {
-    const v = this.precision;
-    const difference = v > 0 ? this.weightedDifference / v : 0;
+    const [s, v] = this.tempered();
+    const difference = v > 0 ? s / v : 0;
     // Two-sided normal-mixture boundary: |S - d V| < sqrt((V + rho) (2 ln(1/alpha) + ln((V + rho) / rho))).
     const radius = v > 0 ? Math.sqrt((v + this.rho) * (2 * Math.log(1 / this.alpha) + Math.log((v + this.rho) / this.rho))) / v : Infinity;
     return {
@@ -98,7 +175,23 @@ export class QualityScoreTest {
       estimate: { difference, lower: Math.max(-1, difference - radius), upper: Math.min(1, difference + radius) },
       canary: { count: this.canaryCount, sum: this.canarySum },
       baseline: { count: this.baselineCount, sum: this.baselineSum },
+      clientMixSd: Math.sqrt(this.mixVariance()),
     };
+  }
+
+  // The Gaussian random-effect marginal of a window is its likelihood to the power eta: S and V both scale.
+  private tempered(): [number, number] {
+    const eta = this.openEta();
+    return [this.settledDifference + eta * this.openDifference, this.settledPrecision + eta * this.openPrecision];
+  }
+
+  private openEta(): number {
+    return temperingFactor(this.mixVariance(), this.openPrecision);
+  }
+
+  private mixVariance(): number {
+    if (this.windowSeconds === 0 || this.openCount === 0) return 0;
+    return (this.heterogeneity * mixScale(this.openCanaryCount / this.openCount)) / 4;
   }
 }
 
@@ -109,17 +202,4 @@ export class QualityScoreTest {
 export function logHalfNormalMixture(s: number, v: number, rho: number): number {
   const z = s / Math.sqrt(v + rho);
   return Math.LN2 + 0.5 * Math.log(rho / (v + rho)) + (z * z) / 2 + logNormalCdf(z);
-}
-
-/** ln Phi(z), accurate in both tails (erfc by Numerical Recipes' Chebyshev fit, relative error < 1.2e-7). */
-export function logNormalCdf(z: number): number {
-  const x = -z / Math.SQRT2;
-  const t = 1 / (1 + 0.5 * Math.abs(x));
-  const logTail =
-    Math.log(t) -
-    x * x -
-    1.26551223 +
-    t * (1.00002368 + t * (0.37409196 + t * (0.09678418 + t * (-0.18628806 + t * (0.27886807 + t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277))))))));
-  // erfc(x) = exp(logTail) for x >= 0 and 2 - exp(logTail) for x < 0; Phi(z) = erfc(x) / 2.
-  return x >= 0 ? logTail - Math.LN2 : Math.log1p(-Math.exp(logTail) / 2);
 }

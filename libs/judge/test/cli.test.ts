@@ -47,7 +47,8 @@ describe('judge CLI', () => {
     for (let i = 1; i <= 200; i++) {
       lines.push(line(i * 60, { requests: 500, errors: i % 3 === 0 ? 3 : 2, slow: 5, quality: { count: 20, sum: 16 } }, { requests: 500, errors: 3, slow: 5, quality: { count: 20, sum: 16 } }));
     }
-    const { code, out } = run(['replay', 'p.jsonl', '--margin', '1.5', '--min-canary-requests', '2000'], { 'p.jsonl': lines.join('\n') });
+    // Requests routed one by one (no stickiness): the quality gate is the slow one, see the next test.
+    const { code, out } = run(['replay', 'p.jsonl', '--margin', '1.5', '--min-canary-requests', '2000', '--stickiness', '0'], { 'p.jsonl': lines.join('\n') });
     expect(code).toBe(0);
     const last = JSON.parse(out[out.length - 1]);
     expect(last.decision).toBe('promote');
@@ -73,12 +74,36 @@ describe('judge CLI', () => {
       [line(1, { requests: 5, quality: { count: 2, sum: 3 } }, { requests: 5 }), 'f.jsonl:1: canary.quality.sum: got 3; must be a number in [0, canary.quality.count (2)]'],
       [line(1, { requests: 5, quality: { count: -2, sum: 0 } }, { requests: 5 }), 'f.jsonl:1: canary.quality.count: got -2; must be an integer >= 0'],
       ['\n\n', 'f.jsonl: no intervals'],
+      [JSON.stringify({ t: 60, canary: { requests: 5 }, baseline: { requests: 5 }, late: { t: 1 } }), 'f.jsonl:1: late: got {"t":1}; must be a list of {"t", "canary", "baseline"}'],
+      [JSON.stringify({ t: 60, canary: { requests: 5 }, baseline: { requests: 5 }, late: [{ t: 60, canary: { requests: 1 }, baseline: { requests: 1 } }] }), "f.jsonl:1: late[0].t: got 60; must be a number of seconds >= 0 before the line's t (60)"],
+      [JSON.stringify({ t: 60, canary: { requests: 5 }, baseline: { requests: 5 }, late: [{ t: 0, canary: { requests: 1, errors: 2 }, baseline: { requests: 1 } }] }), 'f.jsonl:1: late[0].canary.errors: got 2; must not exceed late[0].canary.requests (1)'],
     ];
     for (const [text, message] of cases) {
       const { code, out, err } = run(['replay', 'f.jsonl'], { 'f.jsonl': text });
       expect({ code, out, err: err.join('\n') }).toEqual({ code: 1, out: [], err: expect.stringContaining(message) });
     }
     expect(run(['replay', 'missing.jsonl']).err[0]).toContain('missing.jsonl: cannot read (ENOENT');
+  });
+
+  it('takes late datapoints as their own intervals, once, and the routing\'s stickiness', () => {
+    const minute = (t: number, canaryErrors: number) => ({ t, canary: { requests: 300, errors: canaryErrors }, baseline: { requests: 2700, errors: 14 } });
+    const onTime = [minute(60, 2), minute(120, 1), minute(180, 2)].map((l) => JSON.stringify(l)).join('\n');
+    // Minute 2's datapoints arrive a minute late, with minute 3.
+    const late = [minute(60, 2), { t: 120, canary: { requests: 0 }, baseline: { requests: 0 } }, { ...minute(180, 2), late: [minute(120, 1)] }].map((l) => JSON.stringify(l)).join('\n');
+    const a = run(['replay', 'a.jsonl'], { 'a.jsonl': onTime });
+    const b = run(['replay', 'b.jsonl'], { 'b.jsonl': late });
+    expect(b.err).toEqual([]);
+    const last = (out: string[]) => JSON.parse(out[out.length - 1]);
+    expect(last(b.out)).toEqual(last(a.out));
+    expect(last(b.out).canary).toEqual({ requests: 900, bad: 5 });
+    expect(JSON.parse(b.out[1]).metrics[0].missing_streak).toBe(1);
+    // The client-mix discount: with 300 s stickiness and 50 effective clients at 10% share, sd sqrt((1/50) / 0.09).
+    expect(last(a.out).metrics[0].client_mix_sd).toBeCloseTo(Math.sqrt(1 / 50 / 0.09), 3);
+    const unsticky = run(['replay', 'a.jsonl', '--stickiness', '0'], { 'a.jsonl': onTime });
+    expect(last(unsticky.out).metrics[0].client_mix_sd).toBe(0);
+    const many = run(['replay', 'a.jsonl', '--effective-clients', '5000'], { 'a.jsonl': onTime });
+    expect(last(many.out).metrics[0].client_mix_sd).toBeCloseTo(Math.sqrt(1 / 5000 / 0.09), 4);
+    expect(run(['replay', 'a.jsonl', '--stickiness', '-1'], { 'a.jsonl': onTime })).toMatchObject({ code: 1, err: ['stickinessSeconds: got -1; must be seconds in [0, 604800] (0: no stickiness; ALB allows up to 7 days)'] });
   });
 
   it('rejects bad usage and bad options', () => {
@@ -95,9 +120,11 @@ describe('judge CLI', () => {
   });
 
   it('plans a rollout and flags an underpowered one', () => {
-    const ok = run(['plan', '--rps', '100', '--weight', '0.05', '--p0', '0.005', '--minutes', '60']);
+    const ok = run(['plan', '--rps', '100', '--weight', '0.05', '--p0', '0.005', '--minutes', '60', '--stickiness', '0']);
     expect(ok.code).toBe(0);
     expect(JSON.parse(ok.out[0])).toMatchObject({ underpowered: false, targetOddsRatio: 2, canaryRequestsPerInterval: 50 });
+    // The same rollout with sticky clients (the default 300 s window, 50 effective clients) cannot tell 2x from the client mix in an hour.
+    expect(JSON.parse(run(['plan', '--rps', '100', '--weight', '0.05', '--p0', '0.005', '--minutes', '60']).out[0])).toMatchObject({ underpowered: true });
     const weak = run(['plan', '--rps', '2', '--weight', '0.05', '--p0', '0.005', '--minutes', '10']);
     expect(JSON.parse(weak.out[0])).toMatchObject({ underpowered: true, secondsToDetectTarget: null });
   });

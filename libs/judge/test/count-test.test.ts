@@ -1,4 +1,4 @@
-import { ConditionedInterval, CountTest, createRng, type Rng } from '../src/index';
+import { ConditionedInterval, CountTest, type CountTestOptions, createRng, type Rng } from '../src/index';
 
 const RUNS = 600;
 const INTERVALS = 60;
@@ -6,16 +6,17 @@ const ALPHA = 0.05;
 
 // Baseline error rate drifts 0.2% -> 5% and the canary weight steps 5% -> 50%: the conditional test
 // must stay valid through both.
-function simulate(rng: Rng, oddsRatio: number, step: (test: CountTest, i: number) => void, options = { alpha: ALPHA }): void {
+function simulate(rng: Rng, oddsRatio: number, step: (test: CountTest, i: number) => void, options: CountTestOptions = { alpha: ALPHA }): void {
   const test = new CountTest(options);
   for (let i = 0; i < INTERVALS; i++) {
     const p0 = 0.002 + (0.048 * i) / INTERVALS;
     const odds = (oddsRatio * p0) / (1 - p0);
     const p1 = odds / (1 + odds);
     const weight = [0.05, 0.1, 0.25, 0.5][Math.floor((4 * i) / INTERVALS)];
-    const n1 = rng.poisson(300 * weight);
-    const n0 = rng.poisson(300 * (1 - weight));
-    test.update({ requests: n1, bad: rng.binomial(n1, p1) }, { requests: n0, bad: rng.binomial(n0, p0) });
+    // Poisson arrivals: bad and good requests are independent Poisson counts (thinning).
+    const x = rng.poisson(300 * weight * p1);
+    const y = rng.poisson(300 * (1 - weight) * p0);
+    test.update({ requests: x + rng.poisson(300 * weight * (1 - p1)), bad: x }, { requests: y + rng.poisson(300 * (1 - weight) * (1 - p0)), bad: y });
     step(test, i);
   }
 }
@@ -74,18 +75,28 @@ describe('CountTest', () => {
     let falsePromotions = 0;
     for (let r = 0; r < RUNS; r++) {
       let hit = false;
-      simulate(rng, 1.5, (test) => {
-        if (test.logPromotionEvidence() >= Math.log(1 / ALPHA)) hit = true;
-      });
+      simulate(
+        rng,
+        1.5,
+        (test) => {
+          if (test.logPromotionEvidence() >= Math.log(1 / ALPHA)) hit = true;
+        },
+        { alpha: ALPHA, margin: 1.5 },
+      );
       if (hit) falsePromotions++;
     }
     expect(falsePromotions / RUNS).toBeLessThanOrEqual(ALPHA + 2.5 * Math.sqrt((ALPHA * (1 - ALPHA)) / RUNS));
     let promoted = 0;
     for (let r = 0; r < 50; r++) {
       let hit = false;
-      simulate(rng, 0.8, (test) => {
-        if (test.logPromotionEvidence() >= Math.log(1 / ALPHA)) hit = true;
-      });
+      simulate(
+        rng,
+        0.8,
+        (test) => {
+          if (test.logPromotionEvidence() >= Math.log(1 / ALPHA)) hit = true;
+        },
+        { alpha: ALPHA, margin: 1.5 },
+      );
       if (hit) promoted++;
     }
     expect(promoted).toBeGreaterThan(40);
@@ -133,6 +144,6 @@ describe('CountTest', () => {
     expect(() => new CountTest({ alpha: 0.01, promotionAlpha: 0.7 })).toThrow('promotionAlpha must be in (0, 0.5); got 0.7');
     expect(() => new CountTest({ alpha: 0.01, margin: 1 })).toThrow('margin must be in [1.05, 10]; got 1');
     expect(() => new CountTest({ alpha: 0.01, maxOddsRatio: 1000 })).toThrow('odds grid include value 1000 lies outside the grid [0.03125, 256]');
-    expect(() => new CountTest({ alpha: 0.01, maxOddsRatio: 1.2 })).toThrow('maxOddsRatio must be in (margin 1.5, grid max');
+    expect(() => new CountTest({ alpha: 0.01, maxOddsRatio: 1.2 })).toThrow('maxOddsRatio must be in (margin 2, grid max');
   });
 });

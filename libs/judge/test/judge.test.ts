@@ -86,7 +86,7 @@ describe('Judge', () => {
   });
 
   it('judges quality scores as a promotion gate and as a rollback metric', () => {
-    const judge = new Judge({ minCanaryRequests: 0, metrics: [{ name: 'quality', kind: 'score', margin: 0.05 }] });
+    const judge = new Judge({ minCanaryRequests: 0, stickinessSeconds: 0, metrics: [{ name: 'quality', kind: 'score', margin: 0.05 }] });
     let d: Decision | undefined;
     for (let i = 1; i <= 100 && d?.decision !== 'rollback'; i++) d = judge.observe({ t: i, metrics: { quality: { canary: { count: 40, sum: 20 }, baseline: { count: 400, sum: 320 } } } });
     expect(d?.decision).toBe('rollback');
@@ -111,6 +111,10 @@ describe('Judge', () => {
       [{ metrics: [{ name: 'e', kind: 'count', weight: -2 }] }, 'metrics[0].weight: got -2; must be a finite number > 0'],
       [{ metrics: [{ name: 'e', kind: 'count', margin: 20 }] }, 'metrics[0].margin: got 20; must be an odds ratio in [1.05, 10]'],
       [{ metrics: [{ name: 'q', kind: 'score', margin: 0.6 }] }, 'metrics[0].margin: got 0.6; must be a mean difference in (0, 0.5]'],
+      [{ stickinessSeconds: -5, metrics: [{ name: 'errors', kind: 'count' }] }, 'stickinessSeconds: got -5; must be seconds in [0, 604800]'],
+      [{ stickinessSeconds: 700000, metrics: [{ name: 'errors', kind: 'count' }] }, 'stickinessSeconds: got 700000; must be seconds in [0, 604800]'],
+      [{ effectiveClients: 0, metrics: [{ name: 'errors', kind: 'count' }] }, 'effectiveClients: got 0; must be a number of clients in [1, 1e9]'],
+      [{ metrics: [{ name: 'e', kind: 'count', promotionGate: 'yes' as unknown as boolean }] }, 'metrics[0].promotionGate: got "yes"; must be true or false'],
     ];
     for (const [config, message] of bad) {
       expect(() => new Judge(config as JudgeConfig)).toThrow(JudgeInputError);
@@ -140,5 +144,92 @@ describe('Judge', () => {
     for (const [observation, message] of bad) expect(() => judge.observe(observation as IntervalObservation)).toThrow(message);
     // A rejected interval changes nothing: the next valid one is accepted at t = 20.
     expect(judge.observe({ t: 20, metrics: {} }).metrics[0].missingStreak).toBe(2);
+  });
+
+  it('refuses a configuration that could never gather promotion evidence', () => {
+    // Before: every gate false promoted on request count alone (canary 3/100 errors against baseline 1/100 was promoted).
+    const noGate: JudgeConfig = { metrics: [{ name: 'errors', kind: 'count', promotionGate: false }, { name: 'quality', kind: 'score', promotionGate: false }] };
+    expect(() => new Judge(noGate)).toThrow(JudgeInputError);
+    expect(() => new Judge(noGate)).toThrow('metrics[*].promotionGate: got false; at least one metric must be a promotion gate: with none, the judge could never gather evidence that the canary is no worse, and would promote on request count alone');
+  });
+
+  it('promotes only on the evidence of its gates; a metric that is not a gate can still roll back', () => {
+    const judge = new Judge({ minCanaryRequests: 100, stickinessSeconds: 0, metrics: [{ name: 'errors', kind: 'count' }, { name: 'latency', kind: 'count', promotionGate: false }] });
+    const first = judge.observe(interval(10, 3, 10));
+    expect(first.decision).toBe('continue');
+    expect(first.reason).toContain('errors non-inferiority evidence');
+    expect(first.reason).not.toContain('latency');
+    let last = first;
+    for (let i = 2; i <= 300 && last.decision === 'continue'; i++) last = judge.observe(interval(i * 10, i % 2, 19));
+    expect(last.decision).toBe('promote');
+    const errors = last.metrics.find((m) => m.metric === 'errors');
+    expect(errors?.promotionEvidence).toBeGreaterThanOrEqual(errors?.promotionThreshold as number);
+
+    const slow = new Judge({ stickinessSeconds: 0, metrics: [{ name: 'errors', kind: 'count' }, { name: 'latency', kind: 'count', promotionGate: false }] });
+    let d: Decision | undefined;
+    for (let i = 1; i <= 30 && d?.decision !== 'rollback'; i++) d = slow.observe(interval(i * 10, 0, 5, { canary: 10, baseline: 9 }));
+    expect(d).toMatchObject({ decision: 'rollback', metric: 'latency' });
+  });
+
+  it('promotes a judge of quality scores alone, counting scored requests as canary requests', () => {
+    // Before: only count metrics counted canary requests, so minCanaryRequests was never met.
+    const judge = new Judge({ stickinessSeconds: 0, metrics: [{ name: 'quality', kind: 'score', margin: 0.05 }] });
+    let d: Decision | undefined;
+    for (let i = 1; i <= 500 && d?.decision !== 'promote'; i++) d = judge.observe({ t: i * 10, metrics: { quality: { canary: { count: 40, sum: 32 }, baseline: { count: 400, sum: 320 } } } });
+    expect(d?.decision).toBe('promote');
+    expect(d?.canaryRequests).toBeGreaterThanOrEqual(1000);
+    expect(d?.canaryRequests).toBe((d?.metrics[0] as { canary: { count: number } }).canary.count);
+  });
+
+  it('judges late data once, as its own interval, and validates it', () => {
+    const onTime = new Judge({ metrics: [{ name: 'errors', kind: 'count' }] });
+    const late = new Judge({ metrics: [{ name: 'errors', kind: 'count' }] });
+    const counts = (canaryBad: number) => ({ errors: { canary: { requests: 100, bad: canaryBad }, baseline: { requests: 900, bad: 5 } } });
+    onTime.observe({ t: 60, metrics: counts(2) });
+    const expected = onTime.observe({ t: 120, metrics: counts(4) });
+    // Minute 1's datapoint arrives only with minute 2: nothing at t = 60, then both.
+    const before = late.observe({ t: 60, metrics: {} });
+    expect(before.metrics[0].missingStreak).toBe(1);
+    const got = late.observe({ t: 120, metrics: counts(4), late: [{ t: 60, metrics: counts(2) }] });
+    expect(got.metrics).toEqual(expected.metrics);
+    expect(got.metrics[0].missingStreak).toBe(0);
+    const bad: Array<[IntervalObservation, string]> = [
+      [{ t: 180, metrics: {}, late: [{ t: 180, metrics: counts(1) }] }, "late[0].t: got 180; must be seconds >= 0 before this interval's t (180)"],
+      [{ t: 180, metrics: {}, late: [{ t: 60, metrics: { cpu: {} } as never }] }, 'late[0].metrics.cpu: got "cpu"; is not a configured metric (configured: errors)'],
+      [{ t: 180, metrics: {}, late: [{ t: 60, metrics: { errors: { canary: { requests: 1, bad: 2 }, baseline: { requests: 1 } } } }] }, 'late[0].metrics.errors.canary.bad: got 2; must not exceed late[0].metrics.errors.canary.requests (1)'],
+      [{ t: 180, metrics: {}, late: {} as never }, 'late: got {}; must be a list of {t, metrics} of earlier intervals'],
+    ];
+    for (const [observation, message] of bad) expect(() => late.observe(observation)).toThrow(message);
+  });
+
+  it('is a deterministic function of its config and observations: a replay restores it exactly', () => {
+    const config: JudgeConfig = { metrics: [{ name: 'errors', kind: 'count', weight: 2 }, { name: 'quality', kind: 'score' }] };
+    const observations: IntervalObservation[] = Array.from({ length: 120 }, (_, i) => ({
+      t: (i + 1) * 10,
+      metrics: { errors: { canary: { requests: 50 + (i % 7), bad: i % 5 === 0 ? 1 : 0 }, baseline: { requests: 950, bad: 4 + (i % 3) } }, quality: { canary: { count: 5, sum: 4 }, baseline: { count: 50, sum: 41 } } },
+      ...(i % 13 === 5 ? { late: [{ t: i * 10 - 5, metrics: { errors: { canary: { requests: 10, bad: 0 }, baseline: { requests: 90, bad: 1 } } } }] } : {}),
+    }));
+    const live = new Judge(config);
+    const decisions = observations.map((o) => live.observe(o));
+    const restored = new Judge(config);
+    expect(observations.map((o) => restored.observe(o))).toEqual(decisions);
+    expect(restored.forecast({ requestsPerSecond: 100, canaryShare: 0.05, intervalSeconds: 10 })).toEqual(live.forecast({ requestsPerSecond: 100, canaryShare: 0.05, intervalSeconds: 10 }));
+  });
+
+  it('reports the client-mix effect it allows for, and forecasts the time to promotion', () => {
+    const judge = new Judge({ metrics: [{ name: 'errors', kind: 'count' }] });
+    expect(judge.forecast({ requestsPerSecond: 100, canaryShare: 0.5, intervalSeconds: 60 })).toEqual({ secondsToPromotion: null, metrics: [{ metric: 'errors', secondsToPromotionEvidence: null }] });
+    const d = judge.observe({ t: 60, metrics: { errors: { canary: { requests: 3000, bad: 15 }, baseline: { requests: 3000, bad: 15 } } } });
+    // 50% share, default 50 effective clients: sd of ln(odds ratio) = sqrt((1/50) / 0.25).
+    expect(d.metrics[0].clientMixSd).toBeCloseTo(Math.sqrt(1 / 50 / 0.25), 6);
+    const busy = judge.forecast({ requestsPerSecond: 100, canaryShare: 0.5, intervalSeconds: 60 });
+    const quiet = judge.forecast({ requestsPerSecond: 20, canaryShare: 0.5, intervalSeconds: 60 });
+    expect(busy.secondsToPromotion).toBeGreaterThan(0);
+    expect(busy.secondsToPromotion).toBeLessThan(7200);
+    expect(busy.secondsToPromotion).toBe(busy.metrics[0].secondsToPromotionEvidence);
+    expect(quiet.secondsToPromotion === null || (quiet.secondsToPromotion as number) > (busy.secondsToPromotion as number)).toBe(true);
+    expect(judge.forecast({ requestsPerSecond: 0.01, canaryShare: 0.01, intervalSeconds: 60, horizonSeconds: 600 }).secondsToPromotion).toBeNull();
+    expect(() => judge.forecast({ requestsPerSecond: 100, canaryShare: 1, intervalSeconds: 60 })).toThrow('forecast.canaryShare: got 1; must be a share in (0, 1)');
+    expect(() => judge.forecast({ requestsPerSecond: 100, canaryShare: 0.5, intervalSeconds: 0 })).toThrow('forecast.intervalSeconds: got 0; must be seconds in [1, 3600]');
   });
 });

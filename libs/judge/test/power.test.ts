@@ -2,7 +2,7 @@ import { CountTest, createRng, planPower } from '../src/index';
 
 describe('planPower', () => {
   it('finds the smallest detectable odds ratio and flags an underpowered rollout', () => {
-    const busy = planPower({ rps: 100, canaryWeight: 0.05, baselineRate: 0.005, minutes: 60 });
+    const busy = planPower({ rps: 100, canaryWeight: 0.05, baselineRate: 0.005, minutes: 60, stickinessSeconds: 0 });
     expect(busy.underpowered).toBe(false);
     expect(busy.canaryRequestsPerInterval).toBe(50);
     expect(busy.baselineRequestsPerInterval).toBe(950);
@@ -11,14 +11,22 @@ describe('planPower', () => {
     expect(busy.minDetectableOddsRatio).toBeLessThan(2);
     expect(busy.secondsToDetectTarget).toBeGreaterThan(0);
 
-    const quiet = planPower({ rps: 2, canaryWeight: 0.05, baselineRate: 0.005, minutes: 15 });
+    const quiet = planPower({ rps: 2, canaryWeight: 0.05, baselineRate: 0.005, minutes: 15, stickinessSeconds: 0 });
     expect(quiet.underpowered).toBe(true);
     expect(quiet.secondsToDetectTarget).toBeNull();
     expect(quiet.minDetectableOddsRatio === null || (quiet.minDetectableOddsRatio as number) > 2).toBe(true);
 
     // More time or more traffic can only help.
-    const longer = planPower({ rps: 100, canaryWeight: 0.05, baselineRate: 0.005, minutes: 120 });
+    const longer = planPower({ rps: 100, canaryWeight: 0.05, baselineRate: 0.005, minutes: 120, stickinessSeconds: 0 });
     expect(longer.minDetectableOddsRatio as number).toBeLessThan(busy.minDetectableOddsRatio as number);
+
+    // Sticky clients cost power, the more the fewer effective clients and the longer the window.
+    const sticky = planPower({ rps: 100, canaryWeight: 0.05, baselineRate: 0.005, minutes: 60 });
+    const fewer = planPower({ rps: 100, canaryWeight: 0.05, baselineRate: 0.005, minutes: 60, effectiveClients: 10 });
+    const whole = planPower({ rps: 100, canaryWeight: 0.05, baselineRate: 0.005, minutes: 60, stickinessSeconds: 3600 });
+    expect(sticky.minDetectableOddsRatio as number).toBeGreaterThan(busy.minDetectableOddsRatio as number);
+    expect(fewer.minDetectableOddsRatio as number).toBeGreaterThan(sticky.minDetectableOddsRatio as number);
+    expect(whole.minDetectableOddsRatio as number).toBeGreaterThan(sticky.minDetectableOddsRatio as number);
   });
 
   it('is close to, and on the safe side of, simulated power', () => {
@@ -33,11 +41,12 @@ describe('planPower', () => {
     let detected = 0;
     const runs = 300;
     for (let r = 0; r < runs; r++) {
-      const test = new CountTest({ alpha: 0.01 });
+      // The test the plan describes: the judge's default stickiness window and effective clients.
+      const test = new CountTest({ alpha: 0.01, clientMix: { stickinessSeconds: 300, effectiveClients: 50 } });
       for (let i = 0; i < horizon; i++) {
-        const n1 = rng.poisson(10);
-        const n0 = rng.poisson(90);
-        test.update({ requests: n1, bad: rng.binomial(n1, p1) }, { requests: n0, bad: rng.binomial(n0, 0.005) });
+        const x = rng.poisson(10 * p1);
+        const y = rng.poisson(90 * 0.005);
+        test.update({ requests: x + rng.poisson(10 * (1 - p1)), bad: x }, { requests: y + rng.poisson(90 * 0.995), bad: y }, (i + 1) * 10);
         if (test.logRollbackEvidence() >= Math.log(100)) {
           detected++;
           break;
@@ -59,6 +68,8 @@ describe('planPower', () => {
     expect(() => planPower({ ...ok, intervalSeconds: 0.5 })).toThrow('intervalSeconds must be in [1, 3600]; got 0.5');
     expect(() => planPower({ ...ok, power: 0.999 })).toThrow('power must be in [0.5, 0.99]; got 0.999');
     expect(() => planPower({ ...ok, targetOddsRatio: 1 })).toThrow('targetOddsRatio must be in (1, 100]; got 1');
-    expect(() => planPower({ ...ok, maxOddsRatio: 1000 })).toThrow('maxOddsRatio must be in (1.5, 256]; got 1000');
+    expect(() => planPower({ ...ok, maxOddsRatio: 1000 })).toThrow('maxOddsRatio must be in (2, 256]; got 1000');
+    expect(() => planPower({ ...ok, stickinessSeconds: -1 })).toThrow('stickinessSeconds must be in [0, 604800]; got -1');
+    expect(() => planPower({ ...ok, effectiveClients: 0.5 })).toThrow('effectiveClients must be in [1, inf); got 0.5');
   });
 });

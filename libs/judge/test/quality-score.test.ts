@@ -1,5 +1,6 @@
 import { createRng, QualityScoreTest, type Rng } from '../src/index';
-import { logHalfNormalMixture, logNormalCdf } from '../src/quality-score';
+import { logNormalCdf } from '../src/normal';
+import { logHalfNormalMixture } from '../src/quality-score';
 
 const ALPHA = 0.05;
 

@@ -1,5 +1,6 @@
-import { Judge } from '../src/index';
-import { badOf, type Scenario, STABLE_P99_MS, type Tick, TICK_SECONDS } from './simulator';
+import { Judge, type JudgeConfig, type LateObservation, normalCdf, normalQuantile } from '@canaryfleet/judge';
+import { quantile } from 'simple-statistics';
+import { badOf, type FleetTick, type Scenario, STABLE_P99_MS, type Tick } from './traffic';
 
 export type Verdict = 'rollback' | 'promote' | null;
 
@@ -24,36 +25,54 @@ interface Window {
 const emptyWindow = (): Window => ({ canaryRequests: 0, canaryBad: 0, baselineRequests: 0, baselineBad: 0, observed: 0 });
 
 function add(window: Window, scenario: Scenario, tick: Tick): void {
-  if (tick.missing) return;
-  window.canaryRequests += tick.canary.requests;
-  window.canaryBad += badOf(scenario, tick.canary);
-  window.baselineRequests += tick.baseline.requests;
-  window.baselineBad += badOf(scenario, tick.baseline);
-  window.observed++;
+  const parts = [...(tick.missing ? [] : [tick]), ...(tick.late ?? [])];
+  for (const part of parts) {
+    window.canaryRequests += part.canary.requests;
+    window.canaryBad += badOf(scenario, part.canary);
+    window.baselineRequests += part.baseline.requests;
+    window.baselineBad += badOf(scenario, part.baseline);
+  }
+  if (parts.length > 0) window.observed++;
 }
 
+// Whether a method evaluating every intervalSeconds evaluates at this tick.
+const due = (tick: Tick, intervalSeconds: number): boolean => tick.t % intervalSeconds === 0;
+
+/** How a variant of our judge is configured for a scenario (the rest is the Judge's defaults, alpha 0.01). */
+export type JudgeVariant = (scenario: Scenario) => Partial<JudgeConfig>;
+
+/** As deployed: told the routing's stickiness (the scenario's, else the default 300 s), default effective clients. */
+export const deployed: JudgeVariant = (scenario) => ({ stickinessSeconds: scenario.stickinessSeconds ?? 300 });
+
+/** The judge of ADR 0005: every request taken as independent (stickiness 0). */
+export const independent: JudgeVariant = () => ({ stickinessSeconds: 0 });
+
 /** Ours: the anytime-valid judge, one count metric (errors or slow requests), alpha 0.01. */
-export function ours(intervalSeconds: number): MethodFactory {
+export function ours(intervalSeconds: number, name = 'ours', variant: JudgeVariant = deployed): MethodFactory {
   return (scenario) => {
-    const judge = new Judge({ alpha: 0.01, promotionAlpha: 0.01, metrics: [{ name: scenario.signal, kind: 'count' }] });
+    const judge = new Judge({ alpha: 0.01, promotionAlpha: 0.01, ...variant(scenario), metrics: [{ name: scenario.signal, kind: 'count' }] });
     let window = emptyWindow();
-    let ticks = 0;
+    let late: LateObservation[] = [];
     return {
-      name: 'ours',
+      name,
       intervalSeconds,
       observe(tick) {
-        add(window, scenario, tick);
-        if (++ticks % (intervalSeconds / TICK_SECONDS) !== 0) return null;
-        const metrics =
-          window.observed === 0
-            ? {}
-            : { [scenario.signal]: { canary: { requests: window.canaryRequests, bad: window.canaryBad }, baseline: { requests: window.baselineRequests, bad: window.baselineBad } } };
+        // Our judge takes late data as late data; this interval's own ticks are summed.
+        if (!tick.missing) add(window, scenario, { ...tick, late: [] });
+        late.push(...(tick.late ?? []).map((l) => ({ t: l.t, metrics: { [scenario.signal]: counts(scenario, l) } })));
+        if (!due(tick, intervalSeconds)) return null;
+        const metrics = window.observed === 0 ? {} : { [scenario.signal]: { canary: { requests: window.canaryRequests, bad: window.canaryBad }, baseline: { requests: window.baselineRequests, bad: window.baselineBad } } };
+        const decision = judge.observe(late.length === 0 ? { t: tick.t, metrics } : { t: tick.t, metrics, late });
         window = emptyWindow();
-        const decision = judge.observe({ t: tick.t, metrics });
+        late = [];
         return decision.decision === 'continue' ? null : decision.decision;
       },
     };
   };
+}
+
+function counts(scenario: Scenario, part: { canary: FleetTick; baseline: FleetTick }): { canary: { requests: number; bad: number }; baseline: { requests: number; bad: number } } {
+  return { canary: { requests: part.canary.requests, bad: badOf(scenario, part.canary) }, baseline: { requests: part.baseline.requests, bad: badOf(scenario, part.baseline) } };
 }
 
 /**
@@ -66,14 +85,13 @@ export function threshold(): MethodFactory {
     let window = emptyWindow();
     let latencies: number[] = [];
     let failed = 0;
-    let ticks = 0;
     return {
       name: 'threshold',
       intervalSeconds: 60,
       observe(tick) {
         add(window, scenario, tick);
         if (!tick.missing && tick.canaryLatencies) for (const ms of tick.canaryLatencies) latencies.push(ms);
-        if (++ticks % (60 / TICK_SECONDS) !== 0) return null;
+        if (!due(tick, 60)) return null;
         let fail = false;
         if (scenario.signal === 'errors') fail = window.canaryRequests > 0 && window.canaryBad / window.canaryRequests > 0.01;
         else if (latencies.length > 0) fail = quantile(latencies, 0.99) > 1.5 * STABLE_P99_MS;
@@ -86,22 +104,23 @@ export function threshold(): MethodFactory {
   };
 }
 
+const Z_99 = normalQuantile(0.99);
+
 /** Naive peeking: a fixed-sample one-sided two-proportion z-test on all data so far, re-run every interval at alpha 0.01. */
 export function naivePeeking(intervalSeconds: number): MethodFactory {
   return (scenario) => {
     const total = emptyWindow();
-    let ticks = 0;
     return {
       name: 'naive-peeking',
       intervalSeconds,
       observe(tick) {
         add(total, scenario, tick);
-        if (++ticks % (intervalSeconds / TICK_SECONDS) !== 0) return null;
+        if (!due(tick, intervalSeconds)) return null;
         const { canaryRequests: n1, canaryBad: x1, baselineRequests: n0, baselineBad: x0 } = total;
         if (n1 === 0 || n0 === 0) return null;
         const pooled = (x1 + x0) / (n1 + n0);
         const se = Math.sqrt(pooled * (1 - pooled) * (1 / n1 + 1 / n0));
-        return se > 0 && (x1 / n1 - x0 / n0) / se > 2.3263478740408408 ? 'rollback' : null;
+        return se > 0 && (x1 / n1 - x0 / n0) / se > Z_99 ? 'rollback' : null;
       },
     };
   };
@@ -116,21 +135,19 @@ export function fixedHorizon(): MethodFactory {
     const canaryRates: number[] = [];
     const baselineRates: number[] = [];
     let minute = emptyWindow();
-    let ticks = 0;
     return {
       name: 'fixed-horizon',
       intervalSeconds: 300,
       observe(tick) {
         add(minute, scenario, tick);
-        ticks++;
-        if (ticks % (60 / TICK_SECONDS) === 0) {
+        if (due(tick, 60)) {
           if (minute.canaryRequests > 0 && minute.baselineRequests > 0) {
             canaryRates.push(minute.canaryBad / minute.canaryRequests);
             baselineRates.push(minute.baselineBad / minute.baselineRequests);
           }
           minute = emptyWindow();
         }
-        if (ticks % (300 / TICK_SECONDS) !== 0) return null;
+        if (!due(tick, 300)) return null;
         return mannWhitneyGreaterP(canaryRates, baselineRates) < 0.01 ? 'rollback' : null;
       },
     };
@@ -160,16 +177,4 @@ export function mannWhitneyGreaterP(a: readonly number[], b: readonly number[]):
   if (variance <= 0) return 1;
   const z = (u - (n1 * n2) / 2 - 0.5) / Math.sqrt(variance);
   return 1 - normalCdf(z);
-}
-
-function normalCdf(z: number): number {
-  const t = 1 / (1 + 0.2316419 * Math.abs(z));
-  const d = 0.3989422804014327 * Math.exp((-z * z) / 2);
-  const tail = d * t * (0.31938153 + t * (-0.356563782 + t * (1.781477937 + t * (-1.821255978 + t * 1.330274429))));
-  return z >= 0 ? 1 - tail : tail;
-}
-
-function quantile(values: number[], q: number): number {
-  values.sort((x, y) => x - y);
-  return values[Math.min(values.length - 1, Math.floor(q * values.length))];
 }
