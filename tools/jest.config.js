@@ -1,1 +1,4 @@
-module.exports = { ...require('../jest.preset.js'), displayName: 'tools', rootDir: __dirname };
+// tools/data-plane is its own project (its own jest config).
+const preset = require('../jest.preset.js');
+
+module.exports = { ...preset, displayName: 'tools', rootDir: __dirname, testPathIgnorePatterns: [...preset.testPathIgnorePatterns, '<rootDir>/data-plane/'] };
