@@ -5,6 +5,7 @@ import { AlbStandIn } from '../src/alb/alb-stand-in';
 import { arnSuffix } from '../src/alb/listener-config';
 import { ElbFixture, fixed, forward, weighted } from './elb-fixture';
 import { TestBackends, TestClient } from './test-backends';
+import { until } from './until';
 
 // Routing conformance of the ALB stand-in against listeners created through the ELBv2 API on a plain
 // moto (no terraform), with plain HTTP servers on loopback as targets. docs/local-aws.md lists each
@@ -39,13 +40,6 @@ async function tally(client: TestClient, requests: number, concurrency = 32): Pr
   return counts;
 }
 
-async function until<T>(probe: () => Promise<T> | T, done: (value: T) => boolean): Promise<T> {
-  for (;;) {
-    const value = await probe();
-    if (done(value)) return value;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
 
 describeIntegration('ALB stand-in routing conformance (plain moto)', () => {
   let elb: ElbFixture;
@@ -225,7 +219,7 @@ describeIntegration('ALB stand-in routing conformance (plain moto)', () => {
     await tally(client, 600, 8);
     // Wait until the last period with requests has been published.
     const lastRequestAt = Date.now();
-    await until(() => alb.metrics.published.at(-1)?.periodStart ?? 0, (start) => start + 2_000 > lastRequestAt);
+    await until(() => alb.metrics.lastClosedPeriodStart, (start) => start + 2_000 > lastRequestAt);
     const periods = alb.metrics.published.filter((p) => p.targetGroups.size > 0);
     const { names, dimensions, namespace } = ALB_METRICS;
     const query = (id: string, metric: string, groupArn: string | undefined, stat: string) => ({

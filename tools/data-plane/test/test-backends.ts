@@ -68,16 +68,22 @@ export class TestClient {
     this.agent = new Agent({ connections: options.connections ?? 16, localAddress: options.localAddress });
   }
 
-  async send(path = '/', headers: Record<string, string | string[]> = {}): Promise<Answer> {
-    const response = await request(`${this.url}${path}`, { dispatcher: this.agent, headers: { ...headers, ...(this.cookie ? { cookie: this.cookie } : {}) } });
-    const body = await response.body.text();
+  /** GET, or POST when there is a body. */
+  async send(path = '/', headers: Record<string, string | string[]> = {}, body?: string): Promise<Answer> {
+    const response = await request(`${this.url}${path}`, {
+      dispatcher: this.agent,
+      method: body === undefined ? 'GET' : 'POST',
+      body,
+      headers: { ...headers, ...(this.cookie ? { cookie: this.cookie } : {}) },
+    });
+    const text = await response.body.text();
     const setCookie = response.headers['set-cookie'];
     const cookie = Array.isArray(setCookie) ? setCookie[0] : setCookie;
     if (cookie) this.cookie = cookie.split(';')[0];
     return {
       status: response.statusCode,
       backend: response.headers['x-backend'] as string | undefined,
-      body,
+      body: text,
       contentType: response.headers['content-type'] as string | undefined,
       setCookie: cookie,
     };

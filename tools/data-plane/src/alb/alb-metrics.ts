@@ -39,8 +39,10 @@ function emptyGroup(): TargetGroupPeriod {
  */
 export class AlbMetrics {
   private readonly open = new Map<number, AlbPeriod>();
-  /** Every period closed so far, in order, with exactly what was published for it. */
+  /** Every period with requests closed so far, in order, with exactly what was published for it. */
   readonly published: AlbPeriod[] = [];
+  /** Start of the last period closed (published, or empty); -Infinity before the first. */
+  lastClosedPeriodStart = Number.NEGATIVE_INFINITY;
   private readonly publisher: { stop(): Promise<void> };
 
   constructor(private readonly options: AlbMetricsOptions) {
@@ -96,7 +98,12 @@ export class AlbMetrics {
   private async publish(start: number): Promise<void> {
     const period = this.open.get(start);
     this.open.delete(start);
-    if (!period) return;
+    if (period) await this.put(period);
+    this.lastClosedPeriodStart = start;
+  }
+
+  private async put(period: AlbPeriod): Promise<void> {
+    const start = period.periodStart;
     this.published.push(period);
     const { names, dimensions, namespace } = ALB_METRICS;
     const Timestamp = new Date(start);
