@@ -69,6 +69,12 @@ describeIntegration('local data plane on the shared deployment', () => {
     }
   }
 
+  /** A canary release: the stable fleet's release with another model version. */
+  const canaryRelease = (state: TrafficState, modelVersion: string) => {
+    const stable = state.releases[state.stable];
+    if (!stable) throw new Error(`the stable fleet ${state.stable} has no release in revision ${state.revision}`);
+    return { ...stable, modelVersion };
+  };
   const scale = (colour: FleetColour, desired: number) => aws.autoScaling.send(new SetDesiredCapacityCommand({ AutoScalingGroupName: outputs.asg_names[colour], DesiredCapacity: desired }));
   const servingGreen = () => plane.fleets.servers().filter((s) => s.colour === 'green' && s.loaded && !s.exited && !s.draining);
   const defaultAction = () => plane.alb.listener.rules.at(-1)?.actions[0];
@@ -102,7 +108,8 @@ describeIntegration('local data plane on the shared deployment', () => {
   });
 
   test('after a switch to a single-group forward, no request reaches the other fleet, sticky clients included', async () => {
-    let state = startCanary(await trafficState(), { release: { ...(await trafficState()).releases.blue!, modelVersion: 'tiny-llm-v2' }, rolloutId: 'data-plane-test-1' }, writer());
+    const idle = await trafficState();
+    let state = startCanary(idle, { release: canaryRelease(idle, 'tiny-llm-v2'), rolloutId: 'data-plane-test-1' }, writer());
     await applyTrafficState(state);
     await scale('green', 1);
     await until(servingGreen, (s) => s.length === 1);
@@ -128,7 +135,7 @@ describeIntegration('local data plane on the shared deployment', () => {
   test('header-pinned requests never appear in the weighted groups metrics; published metrics equal the counted requests per group, fleet and period', async () => {
     let state = await trafficState();
     state = finish(state, writer());
-    state = setCanaryShare(startCanary(state, { release: { ...state.releases.blue!, modelVersion: 'tiny-llm-v2' }, rolloutId: 'data-plane-test-2' }, writer()), 100, writer());
+    state = setCanaryShare(startCanary(state, { release: canaryRelease(state, 'tiny-llm-v2'), rolloutId: 'data-plane-test-2' }, writer()), 100, writer());
     await applyTrafficState(state);
     await until(defaultAction, (a) => (a?.ForwardConfig?.TargetGroups?.length ?? 0) === 2);
     await until(servingGreen, (s) => s.length === 1);
