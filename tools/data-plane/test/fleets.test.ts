@@ -6,6 +6,8 @@ import { requireIntegrationTools } from '@canaryfleet/tools';
 import { arnSuffix } from '../src/alb/listener-config';
 import { startDataPlane, type DataPlane } from '../src/data-plane';
 import { FleetFixture, release } from './fleet-fixture';
+import { runLoad } from '../src/load/load-generator';
+import type { LoadSummary } from '../src/load/load-summary';
 import { TestClient } from './test-backends';
 import { until } from './until';
 
@@ -150,4 +152,14 @@ describeIntegration('data plane fleets (plain moto)', () => {
     expect(total(series('pinnedrequests'))).toBe(20);
     expect(total(series('albweighted'))).toBe(60);
   });
+
+  test('client load: bounded by count, a share of clients pinned by the header, a live summary per fleet, model version and route', async () => {
+    const summaries: LoadSummary[] = [];
+    const summary = await runLoad({ url: plane.url, clients: 20, requestsPerSecond: 400, durationSeconds: 60, maxRequests: 300, headerShare: 0.25, header: { name: 'X-Canary', values: ['never'] }, summaryEverySeconds: 0.2, onSummary: (s) => summaries.push(s) });
+    expect(summary.requests).toBe(300);
+    expect(summaries.length).toBeGreaterThan(0);
+    const routes = new Map(summary.rows.map((r) => [`${r.fleet}/${r.modelVersion}/${r.route}`, r.requests]));
+    expect([...routes.keys()].sort()).toEqual(['blue/tiny-llm-v1/pinned', 'blue/tiny-llm-v1/weighted']);
+  });
 });
+
