@@ -4,7 +4,7 @@ import { ModifyListenerCommand, ModifyRuleCommand, type Action } from '@aws-sdk/
 import { GetParameterCommand, PutParameterCommand } from '@aws-sdk/client-ssm';
 import { arnSuffix, awsClients, parseEnvironmentOutputs, seedModelArtifacts, startDataPlane, type AwsClients, type DataPlane, type EnvironmentOutputs } from '@canaryfleet/data-plane';
 import { ALB_METRICS, FLEET_METRICS, type Route } from '@canaryfleet/fleet-metrics';
-import { finish, parseTrafficState, renderListenerActions, rollBack, serializeTrafficState, setCanaryShare, startCanary, type FleetColour, type RoutingPolicy, type TrafficState } from '@canaryfleet/traffic-state';
+import { finish, parseTrafficState, renderListenerActions, rollBack, serializeTrafficState, setCanaryShare, startCanary, type FleetColour, type TrafficState } from '@canaryfleet/traffic-state';
 import { attachSharedDeployment, type LocalEnvironment } from '@canaryfleet/tools';
 import { Agent, request } from 'undici';
 
@@ -55,12 +55,17 @@ describeIntegration('local data plane on the shared deployment', () => {
   const agent = new Agent({ connections: 64 });
   const writer = () => ({ at: new Date(), by: 'data-plane-integration-test' });
 
+  /** The state moved to idle through the transitions a controller would use. */
+  const idle = (state: TrafficState): TrafficState => {
+    const ended = state.phase === 'canary' ? rollBack(state, writer()) : state;
+    return ended.phase === 'idle' ? ended : finish(ended, writer());
+  };
   const trafficState = async () => parseTrafficState((await aws.ssm.send(new GetParameterCommand({ Name: outputs.traffic_state_parameter }))).Parameter?.Value ?? '', outputs.traffic_state_parameter);
 
   /** What the rollout controller does for a traffic move: the document, then the listener's actions. */
   async function applyTrafficState(state: TrafficState): Promise<void> {
     await aws.ssm.send(new PutParameterCommand({ Name: outputs.traffic_state_parameter, Type: 'String', Overwrite: true, Value: serializeTrafficState(state) }));
-    const actions = renderListenerActions(state, { weighted: outputs.target_group_arns, pinned: outputs.pinned_target_group_arns }, outputs.routing_policy as RoutingPolicy);
+    const actions = renderListenerActions(state, { weighted: outputs.target_group_arns, pinned: outputs.pinned_target_group_arns }, outputs.routing_policy);
     const sdk = (a: unknown) => JSON.parse(JSON.stringify(a)) as Action[];
     await aws.elbv2.send(new ModifyListenerCommand({ ListenerArn: outputs.traffic_listener_arn, DefaultActions: sdk(actions.defaultActions) }));
     if (headerRules) {
@@ -90,10 +95,7 @@ describeIntegration('local data plane on the shared deployment', () => {
 
   afterAll(async () => {
     if (aws && outputs) {
-      let state = await trafficState();
-      if (state.phase === 'canary') state = rollBack(state, writer());
-      if (state.phase !== 'idle') state = finish(state, writer());
-      await applyTrafficState(state);
+      await applyTrafficState(idle(await trafficState()));
       await scale('green', 0);
       if (plane) await until(() => plane.fleets.servers().filter((s) => s.colour === 'green'), (s) => s.length === 0);
     }
@@ -108,8 +110,8 @@ describeIntegration('local data plane on the shared deployment', () => {
   });
 
   test('after a switch to a single-group forward, no request reaches the other fleet, sticky clients included', async () => {
-    const idle = await trafficState();
-    let state = startCanary(idle, { release: canaryRelease(idle, 'tiny-llm-v2'), rolloutId: 'data-plane-test-1' }, writer());
+    const before = idle(await trafficState());
+    let state = startCanary(before, { release: canaryRelease(before, 'tiny-llm-v2'), rolloutId: 'data-plane-test-1' }, writer());
     await applyTrafficState(state);
     await scale('green', 1);
     await until(servingGreen, (s) => s.length === 1);
@@ -133,15 +135,16 @@ describeIntegration('local data plane on the shared deployment', () => {
   });
 
   test('header-pinned requests never appear in the weighted groups metrics; published metrics equal the counted requests per group, fleet and period', async () => {
-    let state = await trafficState();
-    state = finish(state, writer());
+    let state = idle(await trafficState());
     state = setCanaryShare(startCanary(state, { release: canaryRelease(state, 'tiny-llm-v2'), rolloutId: 'data-plane-test-2' }, writer()), 100, writer());
     await applyTrafficState(state);
     await until(defaultAction, (a) => (a?.ForwardConfig?.TargetGroups?.length ?? 0) === 2);
     await until(servingGreen, (s) => s.length === 1);
 
-    // Start at an ALB period boundary so the queried periods hold exactly these requests.
-    const started = (Math.floor(Date.now() / (ALB_PERIOD * 1000)) + 1) * ALB_PERIOD * 1000;
+    // Start at a boundary of both periods (CloudWatch aligns a query's periods to its start time), so the
+    // queried periods hold exactly these requests.
+    const aligned = ALB_PERIOD * FLEET_PERIOD * 1000;
+    const started = (Math.floor(Date.now() / aligned) + 1) * aligned;
     await new Promise((resolve) => setTimeout(resolve, started - Date.now() + 20));
     const pinnedOnly = Date.now();
     const pinned = await Promise.all(Array.from({ length: 40 }, (_x, i) => new Client(agent).complete(plane.url, { [outputs.routing_policy.header.name]: i % 2 ? outputs.routing_policy.header.canaryValue : 'never' })));

@@ -14,7 +14,8 @@ const outputsSchema = z.object({
   asg_names: byColour,
   traffic_state_parameter: z.string().startsWith('/', { error: 'must be an SSM parameter name' }),
   release_defaults: z.object({ modelArtifactUri: z.string().regex(/^s3:\/\/[^/]+\/(.*\/)?$/, { error: 'must be an S3 prefix like s3://bucket/models/' }) }),
-  routing_policy: z.object({ environment: z.string().min(1), header: z.object({ name: z.string().min(1), canaryValue: z.string().min(1) }) }),
+  /** RoutingPolicy of libs/traffic-state, what listener actions are rendered with. */
+  routing_policy: z.object({ environment: z.string().min(1), stickinessSeconds: z.number().int().positive(), header: z.object({ name: z.string().min(1), canaryValue: z.string().min(1) }) }),
   fleet_metrics: z.object({
     namespace: z.string().min(1),
     periodSeconds: z.number().int().positive(),
