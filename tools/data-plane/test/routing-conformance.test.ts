@@ -134,25 +134,26 @@ describeIntegration('ALB stand-in routing conformance (plain moto)', () => {
   }, 300_000);
 
   test('group stickiness holds a client on its group for the duration, even at weight 0, then lets it go', async () => {
-    await elb.setDefaultActions(listenerArn, [weighted([[blue, 500], [green, 500]], 3)]);
+    // Long enough for the requests below on a busy 2-core machine, short enough to wait out.
+    const duration = 6;
+    await elb.setDefaultActions(listenerArn, [weighted([[blue, 500], [green, 500]], duration)]);
     await alb.refresh();
     const sticky = new TestClient(alb.url);
     try {
       const first = await sticky.send();
+      const boundAt = Date.now();
       expect(first.setCookie).toMatch(/^AWSALBTG=/);
       const bound = first.backend as string;
       const boundGroup = bound === 'i-00000000000000b01' ? blue : green;
       const otherGroup = boundGroup === blue ? green : blue;
-      const boundAt = Date.now();
-      for (let i = 0; i < 20; i += 1) expect((await sticky.send()).backend).toBe(bound);
       // Weight 0 for the bound group: a sticky client stays on it until the duration ends.
-      await elb.setDefaultActions(listenerArn, [weighted([[boundGroup, 0], [otherGroup, 999]], 3)]);
+      await elb.setDefaultActions(listenerArn, [weighted([[boundGroup, 0], [otherGroup, 999]], duration)]);
       await alb.refresh();
-      expect((await sticky.send()).backend).toBe(bound);
+      for (let i = 0; i < 10; i += 1) expect((await sticky.send()).backend).toBe(bound);
       const fresh = new TestClient(alb.url);
       expect((await fresh.send()).backend).not.toBe(bound);
       await fresh.close();
-      await new Promise((resolve) => setTimeout(resolve, Math.max(0, boundAt + 3_200 - Date.now())));
+      await new Promise((resolve) => setTimeout(resolve, Math.max(0, boundAt + duration * 1000 + 200 - Date.now())));
       expect((await sticky.send()).backend).not.toBe(bound);
     } finally {
       await sticky.close();
