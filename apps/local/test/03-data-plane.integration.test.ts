@@ -107,7 +107,7 @@ describeIntegration('local data plane on the shared deployment', () => {
   test('local:up seeds an artifact for every catalog version under the model artifact prefix', async () => {
     const keys = await seedModelArtifacts(aws.s3, outputs.release_defaults.modelArtifactUri);
     expect(keys.map((k) => k.split('/').at(-2))).toEqual(['tiny-llm-v1', 'tiny-llm-v2', 'tiny-llm-v2-errors', 'tiny-llm-v2-slow', 'tiny-llm-v2-fails', 'tiny-llm-v2-worse', 'tiny-llm-v2-crash']);
-  });
+  }, 60_000);
 
   test('after a switch to a single-group forward, no request reaches the other fleet, sticky clients included', async () => {
     const before = idle(await trafficState());
@@ -132,7 +132,7 @@ describeIntegration('local data plane on the shared deployment', () => {
     const after = await Promise.all([...clients, ...Array.from({ length: 20 }, () => new Client(agent))].flatMap((c) => [c.complete(plane.url), c.complete(plane.url)]));
     expect(after.filter((a) => a.fleet !== 'blue')).toEqual([]);
     expect(plane.alb.counters().forwarded.get(outputs.target_group_arns.green) ?? 0).toBe(greenBefore);
-  });
+  }, 300_000);
 
   test('header-pinned requests never appear in the weighted groups metrics; published metrics equal the counted requests per group, fleet and period', async () => {
     let state = idle(await trafficState());
@@ -213,5 +213,5 @@ describeIntegration('local data plane on the shared deployment', () => {
         expect(sum(series(`fleet_${colour}_${route}`))).toBe(sum(series(`${route}_${colour}`)));
       }
     }
-  });
+  }, 300_000);
 });
