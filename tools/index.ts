@@ -8,6 +8,7 @@ export { findProviderMirror, renderCliConfig, writeCliConfig } from './terraform
 export { runTerraform, terraformEnv, TerraformError, type TerraformResult, type TerraformOptions } from './terraform/run-terraform';
 export { startMoto, localAwsEnv, freeLoopbackPort, motoAvailable, terraformAvailable, LOCAL_REGION, type LocalAws } from './local-aws/moto';
 export { requireIntegrationTools } from './local-aws/integration-guard';
+export { readMotoState, processAlive, type MotoState } from './local-aws/state-file';
 export { LocalEnvironment, type LocalOutputs, type ToolResult } from './local-aws/local-environment';
 export { attachSharedDeployment } from './local-aws/shared-deployment';
 export { shellcheck, shellcheckAvailable, requireShellcheck, type ShellcheckFinding, type ShellcheckOptions } from './workflows/shellcheck';

@@ -1,2 +1,4 @@
-// tools/bench/judge is a project of its own (bench-judge) with its own tests.
-module.exports = { ...require('../jest.preset.js'), displayName: 'tools', rootDir: __dirname, testPathIgnorePatterns: ['/node_modules/', '<rootDir>/bench/judge/'] };
+// tools/bench/judge (bench-judge) and tools/data-plane (data-plane) are projects of their own, with their own tests.
+const preset = require('../jest.preset.js');
+
+module.exports = { ...preset, displayName: 'tools', rootDir: __dirname, testPathIgnorePatterns: [...preset.testPathIgnorePatterns, '<rootDir>/bench/judge/', '<rootDir>/data-plane/'] };

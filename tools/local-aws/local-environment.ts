@@ -98,10 +98,12 @@ export class LocalEnvironment {
     return dir;
   }
 
-  /** Whether the local stack is deployed: its state lists resources. */
+  /** Whether the local stack is deployed: its state lists resources (a fresh backend has no state file at all). */
   async isDeployed(): Promise<boolean> {
     const dir = await this.initEnvironment();
-    return (await this.terraform(dir, ['state', 'list'])).stdout.trim() !== '';
+    const listed = await this.terraform(dir, ['state', 'list'], [1]);
+    if (listed.code === 1 && !/No state file was found/.test(listed.stderr + listed.stdout)) throw new Error(`terraform state list failed in ${dir}:\n${listed.stderr}`);
+    return listed.code === 0 && listed.stdout.trim() !== '';
   }
 
   /**

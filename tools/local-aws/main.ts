@@ -3,12 +3,12 @@
 // .local/aws-env.sh for a shell.
 import { writeCliConfig } from '../terraform/cli-config';
 import { localAwsEnv, startMoto } from './moto';
-import { AWS_ENV_FILE, clearMotoState, readMotoState, writeAwsEnvFile, writeMotoState } from './state-file';
+import { AWS_ENV_FILE, clearMotoState, processAlive, readMotoState, writeAwsEnvFile, writeMotoState } from './state-file';
 import { runMain } from '../run-main';
 
 async function up(): Promise<void> {
   const running = readMotoState();
-  if (running && isAlive(running.pid)) {
+  if (running && processAlive(running.pid)) {
     process.stdout.write(`local AWS already running at ${running.endpoint} (pid ${running.pid})\n`);
     return;
   }
@@ -20,7 +20,7 @@ async function up(): Promise<void> {
 
 function down(): void {
   const running = readMotoState();
-  if (running && isAlive(running.pid)) process.kill(running.pid, 'SIGTERM');
+  if (running && processAlive(running.pid)) process.kill(running.pid, 'SIGTERM');
   clearMotoState();
   process.stdout.write(running ? `stopped local AWS at ${running.endpoint}\n` : 'local AWS was not running\n');
 }
@@ -29,15 +29,6 @@ function env(): void {
   const running = readMotoState();
   if (!running) throw new Error('the local AWS is not running; start it with `npx nx run local:aws-up`');
   for (const [key, value] of Object.entries(localAwsEnv(running.endpoint))) process.stdout.write(`export ${key}=${value}\n`);
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 const command = process.argv[2];

@@ -31,3 +31,13 @@ export function clearMotoState(): void {
   rmSync(MOTO_STATE_FILE, { force: true });
   rmSync(AWS_ENV_FILE, { force: true });
 }
+
+/** Whether a process recorded in a state file still runs. */
+export function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -62,6 +62,10 @@ describe('nx affected', () => {
     expect(environmentsAffectedBy('libs/judge/src/index.ts')).toEqual([]);
   });
 
+  test('a change to the local data plane marks only its own project and the local environment (with the bootstrap app)', () => {
+    expect(affectedBy('tools/data-plane/src/alb/alb-stand-in.ts')).toEqual(['bootstrap', 'data-plane', 'local']);
+  });
+
   test('a dependency update marks everything', () => {
     expect(environmentsAffectedBy('package-lock.json')).toEqual([...ENVIRONMENTS].sort());
   });
