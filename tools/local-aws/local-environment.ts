@@ -3,6 +3,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { synthApp } from '../cdktf/synth-app';
+import { initStack } from '../terraform/init-stack';
 import { runTerraform, type TerraformResult } from '../terraform/run-terraform';
 import { WORKSPACE_ROOT } from '../workspace-root';
 import { startMoto, type LocalAws } from './moto';
@@ -94,7 +95,7 @@ export class LocalEnvironment {
   async initEnvironment(): Promise<string> {
     this.synth('local');
     const dir = this.stackDir('local', 'inference');
-    await this.terraform(dir, ['init', '-input=false', '-no-color']);
+    await initStack('local', { name: 'inference', dir }, this.env);
     return dir;
   }
 
