@@ -3,8 +3,10 @@
 // same way, and puts each stack's committed provider lock file beside it before anything runs init.
 import { mkdirSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import path from 'node:path';
+import { CONTEXT_ENV } from 'cdktf';
 import { WORKSPACE_ROOT } from '../workspace-root';
 import { assertCdktfApp } from './apps';
+import { readManifestStacks } from './manifest';
 import { committedLockFile, placeProviderLocks } from './provider-locks';
 
 // Bad input (environment config, construct props): the message names the field; a stack trace adds nothing.
@@ -37,13 +39,23 @@ try {
 
 const unlocked = placeProviderLocks(app, staging);
 
-// Replace only what the synth wrote (manifest.json, stacks/): the cdktf CLI's output folder (cdktf.json
-// "output") also holds the nx targets' folder of every app.
-mkdirSync(outdir, { recursive: true });
-for (const entry of readdirSync(staging)) {
+// Move in only what the synth wrote, manifest.json and a folder per stack: the cdktf CLI's output folder
+// (cdktf.json "output") also holds the nx targets' folder of every app. The CLI removes the folders of
+// stacks no longer synthesized itself, and fails if they are gone already; without the CLI, do it here.
+const moveIn = (entry: string) => {
   rmSync(path.join(outdir, entry), { recursive: true, force: true });
   renameSync(path.join(staging, entry), path.join(outdir, entry));
+};
+const stacksFolder = path.join(outdir, 'stacks');
+mkdirSync(stacksFolder, { recursive: true });
+const synthesized = readManifestStacks(staging).map((stack) => stack.workingDirectory);
+if (process.env[CONTEXT_ENV] === undefined) {
+  for (const orphan of readdirSync(stacksFolder).filter((stack) => !synthesized.includes(path.join('stacks', stack)))) {
+    rmSync(path.join(stacksFolder, orphan), { recursive: true, force: true });
+  }
 }
+for (const workingDirectory of synthesized) moveIn(workingDirectory);
+moveIn('manifest.json');
 rmSync(staging, { recursive: true, force: true });
 
 for (const stack of unlocked) {

@@ -20,12 +20,12 @@ describe('the cdktf.json app command', () => {
   });
   afterAll(() => rmSync(workspace, { recursive: true, force: true }));
 
-  function synth(source: string, into: string = outdir) {
+  function synth(source: string, into: string = outdir, env: Record<string, string> = {}) {
     writeFileSync(main, source);
     return spawnSync('node', ['--import', 'tsx', 'tools/cdktf/app.ts'], {
       cwd: workspace,
       encoding: 'utf8',
-      env: { ...process.env, TSX_TSCONFIG_PATH: 'tsconfig.base.json', CANARYFLEET_APP: 'dev', CDKTF_OUTDIR: into },
+      env: { ...process.env, TSX_TSCONFIG_PATH: 'tsconfig.base.json', CANARYFLEET_APP: 'dev', CDKTF_OUTDIR: into, ...env },
     });
   }
 
@@ -65,6 +65,15 @@ describe('the cdktf.json app command', () => {
     expect(synth(stackApp('second'), cliOutdir).status).toBe(0);
     expect(readdirSync(cliOutdir).sort()).toEqual(['dev', 'manifest.json', 'stacks']);
     expect(readdirSync(path.join(outdir, 'stacks'))).toEqual(['second']);
+  });
+
+  test('run by the cdktf CLI (which passes its context), the folder of a stack no longer synthesized is left for the CLI to remove', () => {
+    const cliOutdir = path.join(workspace, 'cli-output');
+    const cli = { CDKTF_CONTEXT_JSON: '{}' };
+    expect(synth(stackApp('second'), cliOutdir, cli).status).toBe(0);
+    expect(synth(stackApp('locked'), cliOutdir, cli).status).toBe(0);
+    expect(readdirSync(path.join(cliOutdir, 'stacks')).sort()).toEqual(['locked', 'second']);
+    expect(JSON.parse(readFileSync(path.join(cliOutdir, 'manifest.json'), 'utf8')).stacks).toEqual({ locked: expect.objectContaining({ workingDirectory: 'stacks/locked' }) });
   });
 
   test('bad input: a clean message, exit 1, and the last good output left whole', () => {
