@@ -3,9 +3,12 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { synthApp } from '../cdktf/synth-app';
+import { initStack } from '../terraform/init-stack';
 import { runTerraform, type TerraformResult } from '../terraform/run-terraform';
 import { WORKSPACE_ROOT } from '../workspace-root';
 import { startMoto, type LocalAws } from './moto';
+import { localShellEnv } from './shell-env';
+import { writeAwsEnvFile } from './state-file';
 
 /** Terraform outputs of the local stack by name, as `nx run local:outputs` writes them. */
 export type LocalOutputs = Record<string, unknown>;
@@ -62,8 +65,30 @@ export class LocalEnvironment {
 
   /** Runs a tool as its nx target does (`node --import tsx tools/<script> ...args`); never throws on exit codes. */
   tool(script: string, args: readonly string[]): Promise<ToolResult> {
+    return this.run('node', ['--import', 'tsx', path.join('tools', script), ...args], this.env);
+  }
+
+  /**
+   * Runs the cdktf CLI on the local app as a user does after `source .local/aws-env.sh`: a shell sources
+   * this moto's env file and runs `npx cdktf ...args` in the workspace, so the app command comes from the
+   * root cdktf.json. Never throws on exit codes.
+   */
+  cdktf(args: readonly string[]): Promise<ToolResult> {
+    const envFile = path.join(this.workDir, 'aws-env.sh');
+    writeAwsEnvFile(localShellEnv(this.aws.endpoint), envFile);
+    return this.run('bash', ['-c', 'source "$0" && exec npx cdktf "$@"', envFile, ...args], {
+      CANARYFLEET_APP: 'local',
+      // The CLI's --output, read from the environment: this run's dist folder, never the developer's.
+      CDKTF_OUTPUT: path.join(this.workDir, 'cdktf-cli'),
+      // Nothing outside the work folder: the CLI would otherwise keep a provider cache in ~/.terraform.d.
+      CDKTF_DISABLE_PLUGIN_CACHE_ENV: 'true',
+      FORCE_COLOR: '0',
+    });
+  }
+
+  private run(command: string, args: readonly string[], env: Record<string, string>): Promise<ToolResult> {
     return new Promise((resolve, reject) => {
-      const child = spawn('node', ['--import', 'tsx', path.join('tools', script), ...args], { cwd: WORKSPACE_ROOT, env: { ...process.env, ...this.env } });
+      const child = spawn(command, [...args], { cwd: WORKSPACE_ROOT, env: { ...process.env, ...env } });
       let stdout = '';
       let stderr = '';
       child.stdout.on('data', (chunk: Buffer) => (stdout += chunk));
@@ -94,16 +119,15 @@ export class LocalEnvironment {
   async initEnvironment(): Promise<string> {
     this.synth('local');
     const dir = this.stackDir('local', 'inference');
-    await this.terraform(dir, ['init', '-input=false', '-no-color']);
+    await initStack('local', { name: 'inference', dir }, this.env);
     return dir;
   }
 
-  /** Whether the local stack is deployed: its state lists resources (a fresh backend has no state file at all). */
+  /** Whether the local stack is deployed: its state lists resources (a fresh backend has no state at all). */
   async isDeployed(): Promise<boolean> {
     const dir = await this.initEnvironment();
-    const listed = await this.terraform(dir, ['state', 'list'], [1]);
-    if (listed.code === 1 && !/No state file was found/.test(listed.stderr + listed.stdout)) throw new Error(`terraform state list failed in ${dir}:\n${listed.stderr}`);
-    return listed.code === 0 && listed.stdout.trim() !== '';
+    const state = (await this.terraform(dir, ['state', 'pull'])).stdout.trim();
+    return state !== '' && ((JSON.parse(state) as { resources?: unknown[] }).resources ?? []).length > 0;
   }
 
   /**

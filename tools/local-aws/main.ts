@@ -1,9 +1,9 @@
 // nx targets `local:aws-up`, `local:aws-down`, `local:aws-env`: the moto_server the local environment
 // deploys to, on a free loopback port, recorded in .local/moto.json for the other targets and in
 // .local/aws-env.sh for a shell.
-import { writeCliConfig } from '../terraform/cli-config';
-import { localAwsEnv, startMoto } from './moto';
-import { AWS_ENV_FILE, clearMotoState, processAlive, readMotoState, writeAwsEnvFile, writeMotoState } from './state-file';
+import { startMoto } from './moto';
+import { localShellEnv } from './shell-env';
+import { AWS_ENV_FILE, clearMotoState, processAlive, readMotoState, renderShellExports, writeAwsEnvFile, writeMotoState } from './state-file';
 import { runMain } from '../run-main';
 
 async function up(): Promise<void> {
@@ -14,7 +14,7 @@ async function up(): Promise<void> {
   }
   const moto = await startMoto({ detached: true });
   writeMotoState({ endpoint: moto.endpoint, pid: moto.pid });
-  writeAwsEnvFile({ ...moto.env, TF_CLI_CONFIG_FILE: writeCliConfig() });
+  writeAwsEnvFile(localShellEnv(moto.endpoint));
   process.stdout.write(`local AWS (moto_server) running at ${moto.endpoint} (pid ${moto.pid}); \`source ${AWS_ENV_FILE}\` points a shell at it; stop it with \`npx nx run local:aws-down\`\n`);
 }
 
@@ -28,7 +28,7 @@ function down(): void {
 function env(): void {
   const running = readMotoState();
   if (!running) throw new Error('the local AWS is not running; start it with `npx nx run local:aws-up`');
-  for (const [key, value] of Object.entries(localAwsEnv(running.endpoint))) process.stdout.write(`export ${key}=${value}\n`);
+  process.stdout.write(renderShellExports(localShellEnv(running.endpoint)));
 }
 
 const command = process.argv[2];

@@ -48,6 +48,15 @@ export function localAwsEnv(endpoint: string): Record<string, string> {
   };
 }
 
+/** AWS SDK v3 client settings for the moto at `aws`: its endpoint, region and fake credentials. */
+export function localAwsClientConfig(aws: Pick<LocalAws, 'endpoint' | 'env'>) {
+  return {
+    endpoint: aws.endpoint,
+    region: aws.env.AWS_REGION,
+    credentials: { accessKeyId: aws.env.AWS_ACCESS_KEY_ID, secretAccessKey: aws.env.AWS_SECRET_ACCESS_KEY },
+  };
+}
+
 async function waitUntilServing(endpoint: string, child: ChildProcess, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {

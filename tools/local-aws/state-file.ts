@@ -23,8 +23,13 @@ export function writeMotoState(state: MotoState): void {
   writeFileSync(MOTO_STATE_FILE, `${JSON.stringify(state, null, 2)}\n`);
 }
 
-export function writeAwsEnvFile(env: Record<string, string>): void {
-  writeFileSync(AWS_ENV_FILE, Object.entries(env).map(([key, value]) => `export ${key}=${value}\n`).join(''));
+/** `export KEY='value'` lines a shell can source (single-quoted: paths may hold spaces). */
+export function renderShellExports(env: Record<string, string>): string {
+  return Object.entries(env).map(([key, value]) => `export ${key}='${value.replaceAll("'", `'\\''`)}'\n`).join('');
+}
+
+export function writeAwsEnvFile(env: Record<string, string>, file: string = AWS_ENV_FILE): void {
+  writeFileSync(file, renderShellExports(env));
 }
 
 export function clearMotoState(): void {

@@ -28,7 +28,7 @@ async function main(): Promise<void> {
     const env = stackEnv(app, stack);
     try {
       // A fresh checkout (a CI deploy job) has no .terraform yet; init does not touch the saved plan.
-      await initStack(stack, env);
+      await initStack(app, stack, env);
       await runTerraform(['apply', '-input=false', '-no-color', plan], { cwd: stack.dir, env, echo: true });
     } catch (error) {
       if (error instanceof TerraformError && /Saved plan is stale/.test(error.result.stderr)) {

@@ -15,7 +15,7 @@ async function main(): Promise<void> {
     const environment = environmentOf(app, stack);
     if (loadEnvironmentConfig(environment).tier === 'production') throw new Error(`${environment}: destroy is refused for a production environment`);
     const env = stackEnv(app, stack);
-    await initStack(stack, env);
+    await initStack(app, stack, env);
     await runTerraform(['destroy', '-auto-approve', '-input=false', '-no-color'], { cwd: stack.dir, env, echo: true });
   }
 }

@@ -19,7 +19,7 @@ async function main(): Promise<void> {
   const outputs: Record<string, unknown> = {};
   for (const stack of synthesizedStacks(app)) {
     const env = stackEnv(app, stack);
-    await initStack(stack, env);
+    await initStack(app, stack, env);
     const shown = await runTerraform(['output', '-json', '-no-color'], { cwd: stack.dir, env });
     const values = JSON.parse(shown.stdout) as Record<string, { value: unknown }>;
     // Terraform leaves out an output whose value is null (header_rule_arns without header rules); the

@@ -14,7 +14,7 @@ import { initStack } from './init-stack';
 export async function planStack(app: string, stack: SynthesizedStack): Promise<boolean> {
   const env = stackEnv(app, stack);
   mkdirSync(planDir(app), { recursive: true });
-  await initStack(stack, env);
+  await initStack(app, stack, env);
   const plan = await runTerraform(['plan', '-input=false', '-no-color', '-detailed-exitcode', `-out=${planFile(app, stack.name)}`], {
     cwd: stack.dir,
     env,

@@ -1,5 +1,5 @@
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { readManifestStacks, type ManifestStack } from '../cdktf/manifest';
 import { appOutdir } from '../cdktf/project-file';
 
 export interface SynthesizedStack {
@@ -9,20 +9,16 @@ export interface SynthesizedStack {
   readonly dependencies: readonly string[];
 }
 
-interface Manifest {
-  stacks: Record<string, { name: string; workingDirectory: string; dependencies: string[] }>;
-}
-
 /** The stacks of a synthesized app, dependencies first (cdktf's manifest.json). */
 export function synthesizedStacks(app: string): SynthesizedStack[] {
   const outdir = appOutdir(app);
-  let manifest: Manifest;
+  let manifest: ManifestStack[];
   try {
-    manifest = JSON.parse(readFileSync(path.join(outdir, 'manifest.json'), 'utf8')) as Manifest;
+    manifest = readManifestStacks(outdir);
   } catch {
     throw new Error(`${app}: no synthesized output in ${outdir}; run \`npx nx run ${app}:synth\` first`);
   }
-  const pending = Object.values(manifest.stacks).map((s) => ({ name: s.name, dir: path.join(outdir, s.workingDirectory), dependencies: s.dependencies }));
+  const pending = manifest.map((s) => ({ name: s.name, dir: path.join(outdir, s.workingDirectory), dependencies: s.dependencies }));
   const ordered: SynthesizedStack[] = [];
   while (pending.length > 0) {
     const next = pending.findIndex((s) => s.dependencies.every((d) => ordered.some((o) => o.name === d)));

@@ -5,9 +5,11 @@ import { CDKTF_APPS } from '../../cdktf/apps';
 import { synthApp } from '../../cdktf/synth-app';
 import { requireIntegrationTools } from '../../local-aws/integration-guard';
 import { WORKSPACE_ROOT } from '../../workspace-root';
+import { initStack } from '../init-stack';
 import { runTerraform } from '../run-terraform';
 
-// Every stack of every app, synthesized exactly as `cdktf synth` would, must pass `terraform validate`
+// Every stack of every app, synthesized exactly as `cdktf synth` would, must initialize with its
+// committed provider lock file (read-only, as every init of the project) and pass `terraform validate`
 // with the real hashicorp/aws 5.100.0 provider.
 const runs = requireIntegrationTools('terraform validate of every stack');
 const describeIntegration = runs ? describe : describe.skip;
@@ -24,7 +26,7 @@ describeIntegration('terraform validate', () => {
       expect(stacks.length).toBeGreaterThan(0);
       for (const stack of stacks) {
         const cwd = path.join(outdir, 'stacks', stack);
-        await runTerraform(['init', '-backend=false', '-input=false', '-no-color'], { cwd });
+        await initStack(app, { name: stack, dir: cwd }, {}, { backend: false });
         const result = await runTerraform(['validate', '-json', '-no-color'], { cwd });
         const report = JSON.parse(result.stdout) as { valid: boolean; error_count: number };
         expect({ stack: `${app}/${stack}`, valid: report.valid, errors: report.error_count }).toEqual({ stack: `${app}/${stack}`, valid: true, errors: 0 });
