@@ -159,6 +159,8 @@ describe('InferenceFleet', () => {
     expect(local.resource.aws_autoscaling_group.asg_blue.instance_refresh).toBeUndefined();
     expect(local.resource.aws_launch_template.launch_template_blue.lifecycle).toEqual({ ignore_changes: ['tag_specifications'] });
     expect(json.resource.aws_launch_template.launch_template_blue.lifecycle).toBeUndefined();
+    expect(local.resource.aws_autoscaling_lifecycle_hook.warm_up_hook_blue.lifecycle).toEqual({ ignore_changes: ['notification_target_arn', 'role_arn'] });
+    expect(json.resource.aws_autoscaling_lifecycle_hook.warm_up_hook_blue.lifecycle).toBeUndefined();
   });
 
   it.each<[string, Partial<InferenceFleetProps>, string]>([
