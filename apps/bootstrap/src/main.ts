@@ -12,12 +12,17 @@ const appsDir = path.resolve(__dirname, '..', '..');
 const stateDir = process.env.CANARYFLEET_BOOTSTRAP_STATE_DIR ?? path.join(appsDir, '..', '.local', 'bootstrap');
 
 const app = new App();
+// An account has one GitHub OIDC provider: the first environment of each account creates it.
+const accountsWithProvider = new Set<string>();
 for (const name of ENVIRONMENTS) {
   const { config } = require(path.join(appsDir, name, 'src', 'config.ts')) as { config: EnvironmentConfig };
   const stackDir = path.resolve(app.outdir, 'stacks', `state-${name}`);
+  const createOidcProvider = config.github !== undefined && config.account !== undefined && !accountsWithProvider.has(config.account);
+  if (createOidcProvider && config.account) accountsWithProvider.add(config.account);
   new StateBucketStack(app, `state-${name}`, {
     config,
     localStatePath: path.relative(stackDir, path.join(stateDir, `${name}.tfstate`)),
+    createOidcProvider,
   });
 }
 app.synth();

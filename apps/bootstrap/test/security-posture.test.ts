@@ -3,29 +3,40 @@
 // with their reasons; anything else fails. It lives in the bootstrap app because that is the one project
 // that depends on every environment, so `nx affected` reruns it for any change to any of them.
 import { Testing } from 'cdktf';
-import { AWS_MANAGED_POLICY_ALLOW_LIST, EnvironmentStack, IAM_ACTIONS_ON_ANY_RESOURCE, SECURITY_EXCEPTIONS, StateBucketStack } from '@canaryfleet/environment-stack';
+import {
+  AWS_MANAGED_POLICY_ALLOW_LIST,
+  EnvironmentStack,
+  GITHUB_OIDC_HOST,
+  githubEnvironmentOf,
+  IAM_ACTIONS_ON_ANY_RESOURCE,
+  SECURITY_EXCEPTIONS,
+  SERVICE_PRINCIPALS_WITHOUT_SOURCE_CONDITIONS,
+  StateBucketStack,
+} from '@canaryfleet/environment-stack';
 import { ENVIRONMENTS, loadEnvironmentConfig } from '@canaryfleet/tools';
 
 type Resource = Record<string, unknown>;
-type Stack = { name: string; resources: Map<string, Resource> };
+/** `resources` and `data` by address `<type>.<name>`. */
+type Stack = { name: string; resources: Map<string, Resource>; data: Map<string, Resource> };
 
 // Environment files are loaded by path (loadEnvironmentConfig), as the bootstrap app's main.ts does: apps never import apps.
 const configs = ENVIRONMENTS.map(loadEnvironmentConfig);
 
-function resources(synthesized: string): Map<string, Resource> {
-  const json = JSON.parse(synthesized) as { resource?: Record<string, Record<string, Resource>> };
+function blocks(section: Record<string, Record<string, Resource>> | undefined): Map<string, Resource> {
   const map = new Map<string, Resource>();
-  for (const [type, byName] of Object.entries(json.resource ?? {})) {
+  for (const [type, byName] of Object.entries(section ?? {})) {
     for (const [name, body] of Object.entries(byName)) map.set(`${type}.${name}`, body);
   }
   return map;
 }
 
-const environmentStacks: Stack[] = configs.map((config) => ({ name: config.name, resources: resources(Testing.synth(new EnvironmentStack(Testing.app(), config))) }));
-const stateStacks: Stack[] = configs.map((config) => ({
-  name: `state-${config.name}`,
-  resources: resources(Testing.synth(new StateBucketStack(Testing.app(), `state-${config.name}`, { config, localStatePath: 'x.tfstate' }))),
-}));
+function stackOf(name: string, synthesized: string): Stack {
+  const json = JSON.parse(synthesized) as { resource?: Record<string, Record<string, Resource>>; data?: Record<string, Record<string, Resource>> };
+  return { name, resources: blocks(json.resource), data: blocks(json.data) };
+}
+
+const environmentStacks: Stack[] = configs.map((config) => stackOf(config.name, Testing.synth(new EnvironmentStack(Testing.app(), config))));
+const stateStacks: Stack[] = configs.map((config) => stackOf(`state-${config.name}`, Testing.synth(new StateBucketStack(Testing.app(), `state-${config.name}`, { config, localStatePath: 'x.tfstate' }))));
 const allStacks = [...environmentStacks, ...stateStacks];
 
 function ofType(stack: Stack, type: string): [string, Resource][] {
@@ -246,7 +257,7 @@ describe('security posture of every environment (checkov checks mirrored)', () =
   });
 
   describe('IAM: least privilege in every inline and customer managed policy', () => {
-    const documents = environmentStacks.flatMap(policyDocuments);
+    const documents = allStacks.flatMap(policyDocuments);
 
     it('reads every policy: the fleets\', the flow logs\' and the operator\'s, in every environment', () => {
       for (const stack of environmentStacks) {
@@ -288,6 +299,112 @@ describe('security posture of every environment (checkov checks mirrored)', () =
       for (const allowed of AWS_MANAGED_POLICY_ALLOW_LIST) {
         expect(allowed.reason.length).toBeGreaterThan(40);
         expect(awsManaged.some((a) => a.arn === allowed.arn)).toBe(true);
+      }
+    });
+  });
+
+  describe('trust: confused-deputy guards and the workflows\' OIDC roles', () => {
+    interface TrustStatement {
+      readonly stack: string;
+      readonly where: string;
+      readonly services: readonly string[];
+      readonly conditionKeys: readonly string[];
+    }
+    const serviceList = (principal: unknown): string[] => {
+      const service = (principal as { Service?: string | string[] } | undefined)?.Service;
+      return service === undefined ? [] : Array.isArray(service) ? service : [service];
+    };
+    const keysOf = (condition: unknown) => Object.values((condition ?? {}) as Record<string, Record<string, unknown>>).flatMap((byKey) => Object.keys(byKey));
+    /** Every statement that grants a service principal: role trusts, KMS key policies, bucket policy documents. */
+    const serviceStatements = (stack: Stack): TrustStatement[] => [
+      ...[...ofType(stack, 'aws_iam_role').map(([address, r]) => [address, r.assume_role_policy] as const), ...ofType(stack, 'aws_kms_key').map(([address, r]) => [address, r.policy] as const)].flatMap(([address, text]) =>
+        (JSON.parse(String(text)) as { Statement: { Sid?: string; Principal?: unknown; Condition?: unknown }[] }).Statement.map((statement) => ({
+          stack: stack.name,
+          where: `${address} ${statement.Sid ?? ''}`.trim(),
+          services: serviceList(statement.Principal),
+          conditionKeys: keysOf(statement.Condition),
+        })),
+      ),
+      ...[...stack.data].filter(([address]) => address.startsWith('aws_iam_policy_document.')).flatMap(([address, body]) =>
+        ((body.statement as Resource[] | undefined) ?? []).map((statement) => ({
+          stack: stack.name,
+          where: `${address} ${String(statement.sid ?? '')}`.trim(),
+          services: ((statement.principals as { type: string; identifiers: string[] }[] | undefined) ?? []).filter((p) => p.type === 'Service').flatMap((p) => p.identifiers),
+          conditionKeys: ((statement.condition as { variable: string }[] | undefined) ?? []).map((c) => c.variable),
+        })),
+      ),
+    ];
+    const statements = allStacks.flatMap(serviceStatements).filter((statement) => statement.services.length > 0);
+
+    it('reads the trusts and key and bucket policies of every service principal: flow logs, CloudWatch, S3 and ELB log delivery, EC2', () => {
+      expect([...new Set(statements.flatMap((s) => s.services))].sort()).toEqual(['cloudwatch.amazonaws.com', 'ec2.amazonaws.com', 'logdelivery.elasticloadbalancing.amazonaws.com', 'logging.s3.amazonaws.com', 'vpc-flow-logs.amazonaws.com']);
+    });
+
+    const exempt = (statement: TrustStatement) => statement.services.every((service) => SERVICE_PRINCIPALS_WITHOUT_SOURCE_CONDITIONS.some((e) => e.service === service && e.stacks.includes(statement.stack)));
+    /** `<stack>: <where> (<services>)` of every statement without both source keys that no exception covers. */
+    const unguarded = (found: readonly TrustStatement[]) =>
+      found
+        .filter((statement) => !exempt(statement))
+        .filter((statement) => !(statement.conditionKeys.includes('aws:SourceAccount') && statement.conditionKeys.includes('aws:SourceArn')))
+        .map((statement) => `${statement.stack}: ${statement.where} (${statement.services.join(', ')})`);
+
+    it('guards every service principal with aws:SourceAccount and aws:SourceArn, but the declared exceptions', () => {
+      expect(unguarded(statements)).toEqual([]);
+      for (const exception of SERVICE_PRINCIPALS_WITHOUT_SOURCE_CONDITIONS) {
+        expect(exception.reason.length).toBeGreaterThan(40);
+        for (const stack of exception.stacks) expect({ exception: exception.service, stack, used: statements.some((s) => s.stack === stack && s.services.includes(exception.service)) }).toEqual({ exception: exception.service, stack, used: true });
+      }
+    });
+
+    it('would catch a service principal without its guard', () => {
+      const probe = (services: string[], conditionKeys: string[]) => unguarded([{ stack: 'dev', where: 'probe', services, conditionKeys }]);
+      expect(probe(['vpc-flow-logs.amazonaws.com'], ['aws:SourceAccount'])).toEqual(['dev: probe (vpc-flow-logs.amazonaws.com)']);
+      expect(probe(['cloudwatch.amazonaws.com'], [])).toHaveLength(1);
+      expect(probe(['cloudwatch.amazonaws.com'], ['aws:SourceAccount', 'aws:SourceArn'])).toEqual([]);
+      expect(probe(['ec2.amazonaws.com'], [])).toEqual([]);
+    });
+
+    it('gives every environment GitHub deploys a plan, a deploy and an operator role, each trusting only its repository and GitHub environment with audience sts.amazonaws.com', () => {
+      const deployed = configs.filter((config) => config.github !== undefined);
+      expect(deployed.map((config) => config.name)).toEqual(['dev', 'staging', 'prod']);
+      for (const config of configs) {
+        const stack = stateStacks.find((s) => s.name === `state-${config.name}`) as Stack;
+        const federated = ofType(stack, 'aws_iam_role').sort(([a], [b]) => a.localeCompare(b)).map(([address, r]) => ({ address, name: r.name, trust: JSON.parse(String(r.assume_role_policy)) as { Statement: Resource[] } }));
+        const expected = config.github
+          ? (['deploy', 'operator', 'plan'] as const).map((kind) => ({
+              address: `aws_iam_role.github_${kind}_role`,
+              name: `canaryfleet-github-${config.name}-${kind}`,
+              trust: {
+                Version: '2012-10-17',
+                Statement: [
+                  {
+                    Effect: 'Allow',
+                    Principal: { Federated: `arn:aws:iam::${config.account}:oidc-provider/${GITHUB_OIDC_HOST}` },
+                    Action: 'sts:AssumeRoleWithWebIdentity',
+                    Condition: {
+                      StringEquals: {
+                        [`${GITHUB_OIDC_HOST}:aud`]: 'sts.amazonaws.com',
+                        [`${GITHUB_OIDC_HOST}:sub`]: `repo:${config.github?.repository}:environment:${githubEnvironmentOf(config.name, kind)}`,
+                      },
+                    },
+                  },
+                ],
+              },
+            }))
+          : [];
+        expect({ stack: stack.name, roles: federated }).toEqual({ stack: stack.name, roles: expected });
+      }
+    });
+
+    it('trusts no federated principal without an exact subject: no StringLike, no wildcard in sub', () => {
+      const federatedStatements = allStacks.flatMap((stack) =>
+        ofType(stack, 'aws_iam_role').flatMap(([address, r]) => (JSON.parse(String(r.assume_role_policy)) as { Statement: Resource[] }).Statement.filter((s) => (s.Principal as Resource).Federated !== undefined).map((s) => ({ address, s }))),
+      );
+      expect(federatedStatements.length).toBe(9);
+      for (const { address, s } of federatedStatements) {
+        const condition = s.Condition as Record<string, Record<string, string>>;
+        expect({ address, operators: Object.keys(condition) }).toEqual({ address, operators: ['StringEquals'] });
+        expect(condition.StringEquals[`${GITHUB_OIDC_HOST}:sub`]).not.toMatch(/[*?]/);
       }
     });
   });

@@ -6,8 +6,8 @@ export const config = defineEnvironment({
   tier: 'non-production',
   region: 'us-east-1',
   account: '111111111111',
-  network: { vpcCidr: '10.10.0.0/16', azCount: 2, natGateways: 'single', flowLogRetentionDays: 30 },
-  fleet: { instanceTypes: ['c7i.xlarge', 'c6i.xlarge'], minCapacity: 1, maxCapacity: 2, initialCapacity: 1, rootVolumeGiB: 60, healthCheckGracePeriodSeconds: 600 },
+  network: { vpcCidr: '10.10.0.0/16', availabilityZones: { 'us-east-1a': 0, 'us-east-1b': 1 }, natGateways: 'single', flowLogRetentionDays: 30 },
+  fleet: { instanceType: 'c7i.xlarge', minCapacity: 1, maxCapacity: 2, initialCapacity: 1, rootVolumeGiB: 60, healthCheckGracePeriodSeconds: 600 },
   server: {
     image: '111111111111.dkr.ecr.us-east-1.amazonaws.com/llm-server:1.4.2',
     port: 8080,
@@ -21,5 +21,6 @@ export const config = defineEnvironment({
     deletionProtection: false,
     accessLogRetentionDays: 30,
   },
+  github: { repository: 'example-org/canaryfleet' },
   stateBackend: { bucket: 'canaryfleet-tfstate-111111111111-us-east-1', region: 'us-east-1' },
 });

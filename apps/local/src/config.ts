@@ -9,8 +9,8 @@ export const config = defineEnvironment({
   tier: 'non-production',
   region: 'us-east-1',
   localAws: true,
-  network: { vpcCidr: '10.90.0.0/16', azCount: 2, natGateways: 'single', flowLogRetentionDays: 7 },
-  fleet: { instanceTypes: ['t3.large'], minCapacity: 1, maxCapacity: 2, initialCapacity: 1, rootVolumeGiB: 30, healthCheckGracePeriodSeconds: 300 },
+  network: { vpcCidr: '10.90.0.0/16', availabilityZones: { 'us-east-1a': 0, 'us-east-1b': 1 }, natGateways: 'single', flowLogRetentionDays: 7 },
+  fleet: { instanceType: 't3.large', minCapacity: 1, maxCapacity: 2, initialCapacity: 1, rootVolumeGiB: 30, healthCheckGracePeriodSeconds: 300 },
   server: {
     image: '000000000000.dkr.ecr.us-east-1.amazonaws.com/llm-server:1.4.2',
     port: 8080,

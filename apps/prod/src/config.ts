@@ -1,13 +1,13 @@
 import { defineEnvironment } from '@canaryfleet/config';
 
-/** Production: GPU fleets across three AZs, a NAT gateway per AZ, HTTPS only, deletion protection. */
+/** Production: GPU fleets of one instance type (L4, as staging) across three zones, a NAT gateway per AZ, HTTPS only, deletion protection. */
 export const config = defineEnvironment({
   name: 'prod',
   tier: 'production',
   region: 'us-east-1',
   account: '333333333333',
-  network: { vpcCidr: '10.30.0.0/16', azCount: 3, natGateways: 'per-az', flowLogRetentionDays: 365 },
-  fleet: { instanceTypes: ['g6.2xlarge', 'g6e.xlarge'], minCapacity: 3, maxCapacity: 12, initialCapacity: 3, rootVolumeGiB: 300, healthCheckGracePeriodSeconds: 1200 },
+  network: { vpcCidr: '10.30.0.0/16', availabilityZones: { 'us-east-1a': 0, 'us-east-1b': 1, 'us-east-1c': 2 }, natGateways: 'per-az', flowLogRetentionDays: 365 },
+  fleet: { instanceType: 'g6.2xlarge', minCapacity: 3, maxCapacity: 12, initialCapacity: 3, rootVolumeGiB: 300, healthCheckGracePeriodSeconds: 1200 },
   server: {
     image: '333333333333.dkr.ecr.us-east-1.amazonaws.com/llm-server:1.4.2',
     port: 8080,
@@ -20,6 +20,7 @@ export const config = defineEnvironment({
     deletionProtection: true,
     accessLogRetentionDays: 365,
   },
+  github: { repository: 'example-org/canaryfleet' },
   stateBackend: { bucket: 'canaryfleet-tfstate-333333333333-us-east-1', region: 'us-east-1' },
   alarms: { email: 'ml-platform-oncall@example.com' },
 });

@@ -6,8 +6,8 @@ export const config = defineEnvironment({
   tier: 'non-production',
   region: 'us-east-1',
   account: '222222222222',
-  network: { vpcCidr: '10.20.0.0/16', azCount: 2, natGateways: 'single', flowLogRetentionDays: 90 },
-  fleet: { instanceTypes: ['g6.xlarge'], minCapacity: 1, maxCapacity: 2, initialCapacity: 1, rootVolumeGiB: 200, healthCheckGracePeriodSeconds: 900 },
+  network: { vpcCidr: '10.20.0.0/16', availabilityZones: { 'us-east-1a': 0, 'us-east-1b': 1 }, natGateways: 'single', flowLogRetentionDays: 90 },
+  fleet: { instanceType: 'g6.xlarge', minCapacity: 1, maxCapacity: 2, initialCapacity: 1, rootVolumeGiB: 200, healthCheckGracePeriodSeconds: 900 },
   server: {
     image: '222222222222.dkr.ecr.us-east-1.amazonaws.com/llm-server:1.4.2',
     port: 8080,
@@ -20,5 +20,6 @@ export const config = defineEnvironment({
     deletionProtection: false,
     accessLogRetentionDays: 90,
   },
+  github: { repository: 'example-org/canaryfleet' },
   stateBackend: { bucket: 'canaryfleet-tfstate-222222222222-us-east-1', region: 'us-east-1' },
 });

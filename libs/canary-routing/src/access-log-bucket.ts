@@ -6,6 +6,8 @@ export interface AccessLogBucketProps {
   readonly bucketName: string;
   /** Key prefix the ALB writes under. */
   readonly prefix: string;
+  /** The account whose load balancers write here (a reference to the caller identity is fine). */
+  readonly accountId: string;
   /** Days access logs are kept: 1..3650. */
   readonly retentionDays: number;
   /** Allow `terraform destroy` with logs inside: local (moto) environments only. @default false */
@@ -26,7 +28,9 @@ export class AccessLogBucket extends Construct {
   constructor(scope: Construct, id: string, props: AccessLogBucketProps) {
     super(scope, id);
     const elbAccount = new DataAwsElbServiceAccount(this, 'elb-account', {});
-    const objects = `arn:aws:s3:::${props.bucketName}/${props.prefix}/AWSLogs/*`;
+    // Only this account's logs: ELB writes under AWSLogs/<account>/, and neither delivery principal takes
+    // a source condition in ELB's documented policy, so the key prefix is the confused-deputy guard.
+    const objects = `arn:aws:s3:::${props.bucketName}/${props.prefix}/AWSLogs/${props.accountId}/*`;
     this.secureBucket = new SecureBucket(this, 'bucket', {
       bucketName: props.bucketName,
       logicalId: 'alb_access_log_bucket',

@@ -30,6 +30,7 @@ function props(overrides: Partial<CanaryRoutingProps> = {}): CanaryRoutingProps 
     healthCheck: { path: '/health' },
     initialRelease: RELEASE,
     accessLogBucketName: 'test-alb-logs',
+    accountId: '111111111111',
     headerOverride: { sourceCidrs: ['203.0.113.0/24'] },
     ...overrides,
   };
@@ -184,6 +185,11 @@ describe('CanaryRouting', () => {
     const text = JSON.stringify(json);
     expect(text).toContain('logdelivery.elasticloadbalancing.amazonaws.com');
     expect(text).toContain('data.aws_elb_service_account');
+    // Both delivery principals may write this account's logs only (their confused-deputy guard).
+    const statements = Object.values((json as unknown as { data: Record<string, Record<string, { statement?: { sid: string; resources: string[] }[] }>> }).data.aws_iam_policy_document)[0].statement ?? [];
+    for (const sid of ['AllowElbAccountLogDelivery', 'AllowElbServiceLogDelivery']) {
+      expect(statements.find((statement) => statement.sid === sid)?.resources).toEqual(['arn:aws:s3:::test-alb-logs/alb/AWSLogs/111111111111/*']);
+    }
   });
 
   it('serves plain HTTP only where the exception is declared, and associates a WAF when given', () => {

@@ -19,7 +19,7 @@ import { AccessLogBucket } from './access-log-bucket';
 import { FleetTargetGroup, type FleetHealthCheck } from './fleet-target-group';
 import { terraformAction } from './listener-action';
 import { TrafficStateParameter } from './traffic-state-parameter';
-import { isKnown, requireIntegerIn, RoutingPropError } from './validation';
+import { isKnown, PropError, requireIntegerIn } from '@canaryfleet/config';
 
 /** TLS 1.3 preferred, TLS 1.2 the floor (CKV_AWS_103). */
 export const TLS_POLICY = 'ELBSecurityPolicy-TLS13-1-2-2021-06';
@@ -87,6 +87,8 @@ export interface CanaryRoutingProps {
   readonly initialRelease: Release;
   /** Name of the access-log bucket (globally unique). */
   readonly accessLogBucketName: string;
+  /** The account whose load balancer writes the access logs (a reference to the caller identity is fine). */
+  readonly accountId: string;
   /** Range is 1..3650 days. @default 90 */
   readonly accessLogRetentionDays?: number;
   /** Regional WAFv2 web ACL to associate; unset is a declared exception (CKV2_AWS_28). */
@@ -142,6 +144,7 @@ export class CanaryRouting extends Construct {
     this.accessLogs = new AccessLogBucket(this, 'access-logs', {
       bucketName: props.accessLogBucketName,
       prefix: 'alb',
+      accountId: props.accountId,
       retentionDays: props.accessLogRetentionDays ?? 90,
       forceDestroy: props.forceDestroyLogs,
       tlsOnly: !props.localAws,
@@ -254,17 +257,17 @@ export class CanaryRouting extends Construct {
 
 function validate(props: CanaryRoutingProps): void {
   if (props.publicSubnetIds.length < 2) {
-    throw new RoutingPropError(`publicSubnetIds: ${props.publicSubnetIds.length} given: an Application Load Balancer needs subnets in at least 2 availability zones`);
+    throw new PropError(`publicSubnetIds: ${props.publicSubnetIds.length} given: an Application Load Balancer needs subnets in at least 2 availability zones`);
   }
   if (props.certificateArn === undefined) {
     if (props.production) {
-      throw new RoutingPropError('certificateArn = undefined: a production environment serves HTTPS only and needs an ACM certificate');
+      throw new PropError('certificateArn = undefined: a production environment serves HTTPS only and needs an ACM certificate');
     }
     if (!props.plainHttpReason) {
-      throw new RoutingPropError('certificateArn = undefined: set plainHttpReason to say why this environment may serve plain HTTP, or give a certificate');
+      throw new PropError('certificateArn = undefined: set plainHttpReason to say why this environment may serve plain HTTP, or give a certificate');
     }
   } else if (props.plainHttpReason !== undefined) {
-    throw new RoutingPropError('plainHttpReason: must be unset when certificateArn is set (the environment serves HTTPS)');
+    throw new PropError('plainHttpReason: must be unset when certificateArn is set (the environment serves HTTPS)');
   }
   requireIntegerIn('idleTimeoutSeconds', props.idleTimeoutSeconds, 1, 4000, ' seconds');
   requireIntegerIn('httpPort', props.httpPort, 1, 65535);
@@ -274,15 +277,15 @@ function validate(props: CanaryRoutingProps): void {
   requireIntegerIn('serverPort', props.serverPort, 1, 65535);
   requireIntegerIn('pinnedPort', props.pinnedPort, 1, 65535);
   if (isKnown(props.pinnedPort) && props.pinnedPort === props.serverPort) {
-    throw new RoutingPropError(`pinnedPort = ${props.pinnedPort}: must differ from serverPort (${props.serverPort}): the server tells weighted from pinned requests by the port they arrive on`);
+    throw new PropError(`pinnedPort = ${props.pinnedPort}: must differ from serverPort (${props.serverPort}): the server tells weighted from pinned requests by the port they arrive on`);
   }
   const o = props.headerOverride ?? {};
   if (o.header !== undefined && !HEADER_NAME.test(o.header)) {
-    throw new RoutingPropError(`headerOverride.header = "${o.header}": must be an HTTP header name (letters, digits, -)`);
+    throw new PropError(`headerOverride.header = "${o.header}": must be an HTTP header name (letters, digits, -)`);
   }
   for (const key of ['canaryValue', 'stableValue'] as const) {
     if (o[key] !== undefined && o[key].trim() === '') {
-      throw new RoutingPropError(`headerOverride.${key} = "${o[key]}": must be a non-empty header value`);
+      throw new PropError(`headerOverride.${key} = "${o[key]}": must be a non-empty header value`);
     }
   }
   const canaryPriority = o.canaryPriority ?? 10;
@@ -290,19 +293,19 @@ function validate(props: CanaryRoutingProps): void {
   requireIntegerIn('headerOverride.canaryPriority', canaryPriority, 1, 50000);
   requireIntegerIn('headerOverride.stablePriority', stablePriority, 1, 50000);
   if (isKnown(canaryPriority) && canaryPriority === stablePriority) {
-    throw new RoutingPropError(`headerOverride.stablePriority = ${stablePriority}: must differ from headerOverride.canaryPriority (${canaryPriority}); listener rule priorities are unique`);
+    throw new PropError(`headerOverride.stablePriority = ${stablePriority}: must differ from headerOverride.canaryPriority (${canaryPriority}); listener rule priorities are unique`);
   }
   const canaryValue = (o.canaryValue ?? 'always').toLowerCase();
   const stableValue = (o.stableValue ?? 'never').toLowerCase();
   if (canaryValue === stableValue) {
-    throw new RoutingPropError(`headerOverride.stableValue = "${o.stableValue ?? 'never'}": must differ from headerOverride.canaryValue (ALB compares header values case-insensitively)`);
+    throw new PropError(`headerOverride.stableValue = "${o.stableValue ?? 'never'}": must differ from headerOverride.canaryValue (ALB compares header values case-insensitively)`);
   }
   const cidrs = o.sourceCidrs ?? [];
   if (cidrs.length > MAX_SOURCE_CIDRS) {
-    throw new RoutingPropError(`headerOverride.sourceCidrs: ${cidrs.length} given: at most ${MAX_SOURCE_CIDRS} (an ALB rule takes 5 condition values, and the header value is one)`);
+    throw new PropError(`headerOverride.sourceCidrs: ${cidrs.length} given: at most ${MAX_SOURCE_CIDRS} (an ALB rule takes 5 condition values, and the header value is one)`);
   }
   const open = cidrs.find((cidr) => /\/0+$/.test(cidr));
   if (open !== undefined) {
-    throw new RoutingPropError(`headerOverride.sourceCidrs: "${open}" is the whole internet: anyone could pin themselves to an unvetted canary; list the networks of the people who test canaries`);
+    throw new PropError(`headerOverride.sourceCidrs: "${open}" is the whole internet: anyone could pin themselves to an unvetted canary; list the networks of the people who test canaries`);
   }
 }

@@ -1,6 +1,6 @@
 import { LbTargetGroup } from '@cdktf/provider-aws/lib/lb-target-group';
 import { Construct } from 'constructs';
-import { isKnown, requireIntegerIn, RoutingPropError } from './validation';
+import { isKnown, PropError, requireIntegerIn } from '@canaryfleet/config';
 
 /** ALB's limit of target-group (lb_cookie) stickiness. */
 const MAX_COOKIE_SECONDS = 604800;
@@ -47,7 +47,7 @@ export class FleetTargetGroup extends Construct {
     super(scope, id);
     const slowStart = props.slowStartSeconds ?? 60;
     if (isKnown(slowStart) && !(slowStart === 0 || (Number.isInteger(slowStart) && slowStart >= 30 && slowStart <= 900))) {
-      throw new RoutingPropError(`slowStartSeconds = ${slowStart}: must be between 30 and 900 seconds, or 0 to disable slow start`);
+      throw new PropError(`slowStartSeconds = ${slowStart}: must be between 30 and 900 seconds, or 0 to disable slow start`);
     }
     const deregistrationDelay = props.deregistrationDelaySeconds ?? 300;
     requireIntegerIn('deregistrationDelaySeconds', deregistrationDelay, 0, 3600, ' seconds');
@@ -59,12 +59,12 @@ export class FleetTargetGroup extends Construct {
     requireIntegerIn('healthCheck.intervalSeconds', interval, 5, 300, ' seconds');
     requireIntegerIn('healthCheck.timeoutSeconds', timeout, 2, 120, ' seconds');
     if (isKnown(interval) && isKnown(timeout) && timeout >= interval) {
-      throw new RoutingPropError(`healthCheck.timeoutSeconds = ${timeout}: must be less than healthCheck.intervalSeconds (${interval})`);
+      throw new PropError(`healthCheck.timeoutSeconds = ${timeout}: must be less than healthCheck.intervalSeconds (${interval})`);
     }
     requireIntegerIn('healthCheck.healthyThreshold', hc.healthyThreshold, 2, 10);
     requireIntegerIn('healthCheck.unhealthyThreshold', hc.unhealthyThreshold, 2, 10);
     if (props.name.length > 32) {
-      throw new RoutingPropError(`name = "${props.name}": must be at most 32 characters (target group name limit)`);
+      throw new PropError(`name = "${props.name}": must be at most 32 characters (target group name limit)`);
     }
 
     this.targetGroup = new LbTargetGroup(this, 'target-group', {

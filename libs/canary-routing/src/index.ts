@@ -3,4 +3,3 @@ export { FleetTargetGroup, type FleetTargetGroupProps, type FleetHealthCheck } f
 export { TrafficStateParameter, type TrafficStateParameterProps } from './traffic-state-parameter';
 export { AccessLogBucket, type AccessLogBucketProps } from './access-log-bucket';
 export { terraformAction } from './listener-action';
-export { RoutingPropError } from './validation';

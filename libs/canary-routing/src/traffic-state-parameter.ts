@@ -10,7 +10,7 @@ import {
 } from '@canaryfleet/traffic-state';
 import { TerraformLocal, type Precondition } from 'cdktf';
 import { Construct } from 'constructs';
-import { RoutingPropError } from './validation';
+import { PropError } from '@canaryfleet/config';
 
 export interface TrafficStateParameterProps {
   /** Environment name; the parameter is `/canaryfleet/<environment>/traffic-state`. */
@@ -40,7 +40,7 @@ export class TrafficStateParameter extends Construct {
   constructor(scope: Construct, id: string, props: TrafficStateParameterProps) {
     super(scope, id);
     if (props.initialRelease.modelVersion.length === 0) {
-      throw new RoutingPropError('initialRelease.modelVersion = "": must be a non-empty model version');
+      throw new PropError('initialRelease.modelVersion = "": must be a non-empty model version');
     }
     this.parameterName = trafficStateParameterName(props.environment);
     this.initialState = initialTrafficState(props.initialRelease);

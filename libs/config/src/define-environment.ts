@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { cidrsOverlap, parseCidr } from './cidr';
+import { cidrsOverlap, parseIpv4Cidr } from './cidr';
 import { environmentSchema, type EnvironmentConfig, type EnvironmentInput } from './schema';
 
 /** Bad configuration: the message names the environment, each field, its value and what is allowed. */
@@ -34,16 +34,20 @@ export function defineEnvironment(input: EnvironmentInput): EnvironmentConfig {
     const name = typeof (input as { name?: unknown })?.name === 'string' ? (input as { name: string }).name : '(unnamed)';
     throw new ConfigError(name, result.error.issues.map((issue) => describe(issue, input)));
   }
-  const { server } = result.data;
-  return { ...result.data, server: { ...server, pinnedPort: server.pinnedPort ?? server.port + 1 } };
+  const { server, network, tier } = result.data;
+  return {
+    ...result.data,
+    server: { ...server, pinnedPort: server.pinnedPort ?? server.port + 1 },
+    network: { ...network, interfaceEndpoints: network.interfaceEndpoints ?? tier === 'production' },
+  };
 }
 
 /** Environments that may be peered must not share address space: checked across all of them. */
 export function assertDistinctNetworks(environments: readonly EnvironmentConfig[]): void {
   for (const [i, a] of environments.entries()) {
     for (const b of environments.slice(i + 1)) {
-      const blockA = parseCidr(a.network.vpcCidr);
-      const blockB = parseCidr(b.network.vpcCidr);
+      const blockA = parseIpv4Cidr(a.network.vpcCidr);
+      const blockB = parseIpv4Cidr(b.network.vpcCidr);
       if (blockA && blockB && cidrsOverlap(blockA, blockB)) {
         throw new ConfigError(b.name, [`network.vpcCidr = "${b.network.vpcCidr}": must not overlap environment "${a.name}" (${a.network.vpcCidr})`]);
       }

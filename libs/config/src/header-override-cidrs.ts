@@ -1,5 +1,4 @@
-import { isIPv6 } from 'node:net';
-import { parseCidr } from './cidr';
+import { isIpv6Cidr, parseIpv4Cidr } from './cidr';
 
 /**
  * An ALB rule takes at most 5 condition values (ELB quota "Condition values per rule", not adjustable);
@@ -13,9 +12,7 @@ export const OPEN_CIDR_REASON =
 
 /** An IPv4 block with no host bits, or an IPv6 block: what an ALB source-ip condition takes. */
 export function isSourceCidr(cidr: string): boolean {
-  if (parseCidr(cidr)) return true;
-  const match = /^([0-9a-fA-F:]+)\/(\d{1,3})$/.exec(cidr);
-  return match !== null && isIPv6(match[1]) && Number(match[2]) <= 128;
+  return parseIpv4Cidr(cidr) !== undefined || isIpv6Cidr(cidr);
 }
 
 /** 0.0.0.0/0, ::/0 and any other block of prefix length 0. */

@@ -1,8 +1,14 @@
 import { DEFAULT_STICKINESS_SECONDS, MAX_STICKINESS_SECONDS, MIN_STICKINESS_SECONDS, MODEL_VERSION, SERVER_IMAGE } from '@canaryfleet/traffic-state';
 import { z } from 'zod';
-import { cidrsOverlap, parseCidr } from './cidr';
+import { cidrsOverlap, parseIpv4Cidr } from './cidr';
 import { isSourceCidr, isWholeInternet, MAX_HEADER_OVERRIDE_CIDRS, OPEN_CIDR_REASON } from './header-override-cidrs';
-import { INSTANCE_TYPE_PATTERN, isGpuInstanceType } from './instance-types';
+import { INSTANCE_TYPE_PATTERN } from './instance-types';
+
+/** Subnet slots 0..3: a VPC splits into 4 public and 4 private blocks. */
+export const MAX_ZONE_SLOT = 3;
+/** Bounds of the warm-up: the lifecycle hook's heartbeat allows 30 to 7200 s, and no model loads in less than 5 minutes. */
+export const MIN_WARM_UP_SECONDS = 300;
+export const MAX_WARM_UP_SECONDS = 7200;
 
 // Allowed ranges live next to the messages that state them, so the two never disagree.
 const int = (min: number, max: number, what = '') =>
@@ -14,7 +20,7 @@ const int = (min: number, max: number, what = '') =>
 
 const nonEmpty = (what: string) => z.string({ error: `must be ${what}` }).min(1, { error: `must be ${what}` });
 
-const cidr = z.string({ error: 'must be an IPv4 CIDR block like 10.20.0.0/16' }).refine((v) => parseCidr(v) !== undefined, {
+const cidr = z.string({ error: 'must be an IPv4 CIDR block like 10.20.0.0/16' }).refine((v) => parseIpv4Cidr(v) !== undefined, {
   error: 'must be an IPv4 CIDR block like 10.20.0.0/16 (network address, no host bits)',
 });
 
@@ -26,17 +32,32 @@ const BUCKET = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
 const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 
 export const networkSchema = z.strictObject({
-  /** VPC CIDR; /16 to /24 so that 2 x azCount subnets of 1/8 each fit. */
+  /** VPC CIDR, /16 to /24, split into 8 equal blocks: public subnets in slots 0..3, private in 4..7. */
   vpcCidr: cidr.refine((v) => {
-    const prefix = parseCidr(v)?.prefix ?? 0;
+    const prefix = Number(parseIpv4Cidr(v)?.cidrPrefix.getValue() ?? 0);
     return prefix >= 16 && prefix <= 24;
   }, { error: 'must have a prefix length from /16 to /24' }),
-  /** Availability zones used; the ALB needs subnets in at least 2. @default 2 */
-  azCount: int(2, 4, ' (an ALB needs subnets in at least 2 availability zones)').default(2),
+  /**
+   * Availability zones by name, each with its subnet slot 0..3. The slot fixes the zone's public and
+   * private CIDR blocks and the Terraform addresses of its subnets, NAT gateway and routes, so adding,
+   * replacing or retiring one zone never touches another zone's subnets. 2 to 4 zones (an ALB needs 2);
+   * every zone must offer fleet.instanceType, which a plan checks (ADR 0014).
+   */
+  availabilityZones: z.record(
+    z.string().regex(/^[a-z]{2}(-gov)?-[a-z]+-\d[a-z]$/),
+    int(0, MAX_ZONE_SLOT, ' (the subnet slot: a VPC holds 4 public and 4 private subnet blocks)'),
+    { error: 'must map availability zone names (not zone ids) to subnet slots, like { "us-east-1a": 0, "us-east-1b": 1 }' },
+  ),
   /** `single`: one NAT gateway (cheap, one AZ's outage cuts egress); `per-az`: one per AZ. @default 'single' */
   natGateways: z.enum(['single', 'per-az'], { error: "must be 'single' or 'per-az'" }).default('single'),
   /** Networks this VPC must never overlap (peers, VPN, other environments). @default [] */
   reservedCidrs: z.array(cidr).default([]),
+  /**
+   * Interface VPC endpoints for the AWS APIs the fleets call (SSM and Session Manager, ECR, CloudWatch
+   * metrics and logs, STS, Auto Scaling), with the fleets' egress narrowed to them and to the S3 gateway
+   * endpoint: no fleet traffic needs the NAT gateway. @default true in production, false elsewhere
+   */
+  interfaceEndpoints: z.boolean({ error: 'must be true or false' }).optional(),
   /** Retention of VPC flow logs in CloudWatch Logs, in days. @default 365 */
   flowLogRetentionDays: z
     .union([z.literal(1), z.literal(3), z.literal(5), z.literal(7), z.literal(14), z.literal(30), z.literal(60), z.literal(90), z.literal(180), z.literal(365), z.literal(400), z.literal(545), z.literal(731), z.literal(1827), z.literal(3653)], {
@@ -46,11 +67,12 @@ export const networkSchema = z.strictObject({
 });
 
 export const fleetSchema = z.strictObject({
-  /** First is the launch template's type; more make a mixed-instances ASG. All GPU or all CPU. */
-  instanceTypes: z
-    .array(z.string().regex(INSTANCE_TYPE_PATTERN, { error: 'must be an EC2 instance type like g6.xlarge' }), { error: 'must be a list of EC2 instance types' })
-    .min(1, { error: 'must list at least one EC2 instance type' })
-    .max(20, { error: 'must list at most 20 EC2 instance types (ASG mixed-instances limit)' }),
+  /**
+   * The one EC2 instance type of both fleets: a canary is judged against its baseline only on the same
+   * hardware, so an environment has exactly one (ADR 0014). Every zone of network.availabilityZones must
+   * offer it.
+   */
+  instanceType: z.string({ error: 'must be an EC2 instance type like g6.xlarge' }).regex(INSTANCE_TYPE_PATTERN, { error: 'must be an EC2 instance type like g6.xlarge' }),
   /** Stable fleet capacity bounds; the canary fleet scales between 0 and maxCapacity. */
   minCapacity: int(1, 1000),
   maxCapacity: int(1, 1000),
@@ -58,7 +80,13 @@ export const fleetSchema = z.strictObject({
   initialCapacity: int(1, 1000),
   /** Root gp3 volume, sized for the container image plus model weights. @default 100 */
   rootVolumeGiB: int(20, 16384).default(100),
-  /** Time for boot + model download + load before ELB health checks count. @default 900 */
+  /**
+   * Longest warm-up (boot, image pull, model download and load) before a new instance answers its health
+   * path on both ports; it then completes its launch lifecycle hook and only then joins its target
+   * groups. Past it the launch is abandoned and the instance replaced. @default 1800
+   */
+  warmUpTimeoutSeconds: int(MIN_WARM_UP_SECONDS, MAX_WARM_UP_SECONDS, ' seconds (the lifecycle hook heartbeat range)').default(1800),
+  /** Time after warm-up before failed ELB health checks may replace an instance. @default 900 */
   healthCheckGracePeriodSeconds: int(60, 7200).default(900),
   /**
    * Public SSM parameter the AMI of a release is resolved from when the release starts (the operator
@@ -120,7 +148,7 @@ const headerOverrideSchema = z.strictObject({
    * when this lists at least one block; 0.0.0.0/0 and ::/0 are refused. At most 4 (ALB rule limit). @default []
    */
   sourceCidrs: z
-    .array(z.string().refine(isSourceCidr, { error: 'must be a CIDR block like 203.0.113.0/24 or 2001:db8::/32 (IPv4 without host bits)' }), { error: 'must be a list of CIDR blocks' })
+    .array(z.string().refine(isSourceCidr, { error: 'must be a CIDR block like 203.0.113.0/24 or 2001:db8::/32 (the network address, without host bits)' }), { error: 'must be a list of CIDR blocks' })
     .max(MAX_HEADER_OVERRIDE_CIDRS, { error: `must list at most ${MAX_HEADER_OVERRIDE_CIDRS} CIDR blocks: an ALB rule takes 5 condition values, and the header value is one` })
     .default([]),
 });
@@ -172,6 +200,14 @@ export const alarmsSchema = z.strictObject({
   target5xxPercent: z.number().gt(0, { error: 'must be a percentage above 0 and at most 100' }).max(100, { error: 'must be a percentage above 0 and at most 100' }).default(1),
 });
 
+export const githubSchema = z.strictObject({
+  /**
+   * `owner/name` of the repository whose workflows plan, deploy and roll out this environment: the only
+   * repository the environment's OIDC roles trust (ADR 0014).
+   */
+  repository: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9-]{0,38}\/[A-Za-z0-9._-]{1,100}$/, { error: 'must be a GitHub repository like example-org/canaryfleet' }),
+});
+
 export const environmentSchema = z
   .strictObject({
     name: z.string().regex(/^[a-z][a-z0-9-]{1,15}$/, { error: 'must be 2-16 lowercase letters, digits or -, starting with a letter' }),
@@ -191,6 +227,8 @@ export const environmentSchema = z
     routing: routingSchema,
     stateBackend: stateBackendSchema,
     alarms: alarmsSchema.default(() => alarmsSchema.parse({})),
+    /** GitHub Actions deploy this environment: the bootstrap app creates their roles. Unset: no roles (local). */
+    github: githubSchema.optional(),
     tags: z.record(z.string().regex(/^[\w .:/=+@-]{1,128}$/), z.string().max(256)).default({}),
   })
   .superRefine((env, ctx) => {
@@ -201,18 +239,27 @@ export const environmentSchema = z
     if (fleet.initialCapacity < fleet.minCapacity || fleet.initialCapacity > fleet.maxCapacity) {
       ctx.addIssue({ code: 'custom', path: ['fleet', 'initialCapacity'], message: `must be from fleet.minCapacity (${fleet.minCapacity}) to fleet.maxCapacity (${fleet.maxCapacity})` });
     }
-    const gpuTypes = fleet.instanceTypes.filter(isGpuInstanceType);
-    if (gpuTypes.length > 0 && gpuTypes.length < fleet.instanceTypes.length) {
-      ctx.addIssue({ code: 'custom', path: ['fleet', 'instanceTypes'], message: 'must be all GPU or all CPU instance types: one AMI and one container runtime serve the whole fleet' });
+    const zones = Object.entries(network.availabilityZones);
+    if (zones.length < 2 || zones.length > MAX_ZONE_SLOT + 1) {
+      ctx.addIssue({ code: 'custom', path: ['network', 'availabilityZones'], message: `must name 2 to ${MAX_ZONE_SLOT + 1} zones (an ALB needs subnets in at least 2), ${zones.length} given` });
     }
-    if (new Set(fleet.instanceTypes).size !== fleet.instanceTypes.length) {
-      ctx.addIssue({ code: 'custom', path: ['fleet', 'instanceTypes'], message: 'must not list an instance type twice' });
+    for (const [zone, slot] of zones) {
+      if (!zone.startsWith(env.region)) {
+        ctx.addIssue({ code: 'custom', path: ['network', 'availabilityZones', zone], message: `must be a zone of region ${env.region}` });
+      }
+      const first = zones.find(([, other]) => other === slot)?.[0];
+      if (first !== zone) {
+        ctx.addIssue({ code: 'custom', path: ['network', 'availabilityZones', zone], message: `must not share subnet slot ${slot} with ${first}: a slot is one pair of CIDR blocks` });
+      }
     }
     if (routing.certificateArn === null && routing.plainHttpReason === undefined) {
       ctx.addIssue({ code: 'custom', path: ['routing', 'plainHttpReason'], message: 'is required when routing.certificateArn is null: say why this environment may serve plain HTTP' });
     }
     if (routing.certificateArn !== null && routing.plainHttpReason !== undefined) {
       ctx.addIssue({ code: 'custom', path: ['routing', 'plainHttpReason'], message: 'must be unset when routing.certificateArn is set (the environment serves HTTPS)' });
+    }
+    if (env.github && env.account === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['account'], message: 'is required with github: the workflows\' roles trust a provider and attach policies by their ARNs in this account' });
     }
     if (routing.httpPort === routing.httpsPort) {
       ctx.addIssue({ code: 'custom', path: ['routing', 'httpsPort'], message: `must differ from routing.httpPort (${routing.httpPort})` });
@@ -235,9 +282,9 @@ export const environmentSchema = z
     if (header.canaryValue.toLowerCase() === header.stableValue.toLowerCase()) {
       ctx.addIssue({ code: 'custom', path: ['routing', 'headerOverride', 'stableValue'], message: `must differ from routing.headerOverride.canaryValue ("${header.canaryValue}"; ALB compares header values case-insensitively)` });
     }
-    const vpc = parseCidr(network.vpcCidr);
+    const vpc = parseIpv4Cidr(network.vpcCidr);
     network.reservedCidrs.forEach((reserved, index) => {
-      const block = parseCidr(reserved);
+      const block = parseIpv4Cidr(reserved);
       if (vpc && block && cidrsOverlap(vpc, block)) {
         ctx.addIssue({ code: 'custom', path: ['network', 'reservedCidrs', index], message: `must not overlap network.vpcCidr (${network.vpcCidr})` });
       }
@@ -249,8 +296,8 @@ export const environmentSchema = z
       if (!routing.deletionProtection) {
         ctx.addIssue({ code: 'custom', path: ['routing', 'deletionProtection'], message: 'must be true in a production environment' });
       }
-      if (network.azCount < 3) {
-        ctx.addIssue({ code: 'custom', path: ['network', 'azCount'], message: 'must be at least 3 in a production environment' });
+      if (Object.keys(network.availabilityZones).length < 3) {
+        ctx.addIssue({ code: 'custom', path: ['network', 'availabilityZones'], message: 'must name at least 3 zones in a production environment' });
       }
       if (network.natGateways !== 'per-az') {
         ctx.addIssue({ code: 'custom', path: ['network', 'natGateways'], message: "must be 'per-az' in a production environment: one AZ's outage must not cut every fleet's egress" });
@@ -263,7 +310,8 @@ export const environmentSchema = z
 
 /** What an environment file writes (defaults may be left out). */
 export type EnvironmentInput = z.input<typeof environmentSchema>;
-/** A validated environment with every default filled in (`server.pinnedPort` included). */
-export type EnvironmentConfig = Omit<z.output<typeof environmentSchema>, 'server'> & {
+/** A validated environment with every default filled in (`server.pinnedPort` and `network.interfaceEndpoints` included). */
+export type EnvironmentConfig = Omit<z.output<typeof environmentSchema>, 'server' | 'network'> & {
   readonly server: z.output<typeof serverSchema> & { readonly pinnedPort: number };
+  readonly network: z.output<typeof networkSchema> & { readonly interfaceEndpoints: boolean };
 };

@@ -18,7 +18,7 @@ function errorFor(patch: Patch, base: () => EnvironmentInput = validEnvironment)
 describe('defineEnvironment', () => {
   test('accepts a valid environment and fills every default', () => {
     const config = defineEnvironment(validEnvironment());
-    expect(config.network).toEqual({ vpcCidr: '10.10.0.0/16', azCount: 2, natGateways: 'single', reservedCidrs: [], flowLogRetentionDays: 365 });
+    expect(config.network).toEqual({ vpcCidr: '10.10.0.0/16', availabilityZones: { 'us-east-1a': 0, 'us-east-1b': 1 }, natGateways: 'single', reservedCidrs: [], flowLogRetentionDays: 365, interfaceEndpoints: false });
     expect(config.routing).toMatchObject({
       idleTimeoutSeconds: 120,
       deletionProtection: true,
@@ -30,7 +30,24 @@ describe('defineEnvironment', () => {
     });
     expect(config.server).toMatchObject({ port: 8080, pinnedPort: 8081, slowRequestSeconds: 5 });
     expect(config.localAws).toBe(false);
-    expect(config.fleet.rootVolumeGiB).toBe(100);
+    expect(config.fleet).toMatchObject({ rootVolumeGiB: 100, warmUpTimeoutSeconds: 1800 });
+  });
+
+  test('turns the interface endpoints on in production unless the config says otherwise', () => {
+    expect(defineEnvironment(validProduction()).network.interfaceEndpoints).toBe(true);
+    const without = validProduction();
+    without.network.interfaceEndpoints = false;
+    expect(defineEnvironment(without).network.interfaceEndpoints).toBe(false);
+    const dev = validEnvironment();
+    dev.network.interfaceEndpoints = true;
+    expect(defineEnvironment(dev).network.interfaceEndpoints).toBe(true);
+  });
+
+  test('gives both fleets one instance type: a list of types is refused', () => {
+    expect(defineEnvironment(validEnvironment()).fleet.instanceType).toBe('c7i.xlarge');
+    const listed = errorFor((env) => Object.assign(env.fleet, { instanceType: undefined, instanceTypes: ['g6.2xlarge', 'g6e.xlarge'] }));
+    expect(listed).toContain('  - fleet.instanceType = missing: must be an EC2 instance type like g6.xlarge');
+    expect(listed).toContain('  - fleet.instanceTypes: unknown field(s)');
   });
 
   test('accepts header-override networks in IPv4 and IPv6, and an explicit pinned port', () => {
@@ -47,17 +64,15 @@ describe('defineEnvironment', () => {
   });
 
   test('the message names the environment, the field, the value and what is allowed', () => {
-    expect(errorFor((env) => (env.network.azCount = 1))).toBe(
-      'Invalid configuration for environment "dev":\n  - network.azCount = 1: must be an integer from 2 to 4 (an ALB needs subnets in at least 2 availability zones)',
-    );
+    expect(errorFor((env) => (env.fleet.minCapacity = 0))).toBe('Invalid configuration for environment "dev":\n  - fleet.minCapacity = 0: must be an integer from 1 to 1000');
   });
 
   test('reports every problem at once', () => {
     const message = errorFor((env) => {
-      env.network.azCount = 9;
+      env.network.availabilityZones = { 'us-east-1a': 0 };
       env.server.port = 80;
     });
-    expect(message).toContain('network.azCount = 9');
+    expect(message).toContain('network.availabilityZones = {"us-east-1a":0}: must name 2 to 4 zones');
     expect(message).toContain('server.port = 80: must be an integer from 1024 to 65535 (unprivileged ports only)');
   });
 
@@ -68,15 +83,20 @@ describe('defineEnvironment', () => {
     ['account', (e) => (e.account = '1234'), 'account = "1234": must be a 12-digit AWS account id'],
     ['VPC CIDR syntax', (e) => (e.network.vpcCidr = '10.0.0.1/16'), 'network.vpcCidr = "10.0.0.1/16": must be an IPv4 CIDR block like 10.20.0.0/16 (network address, no host bits)'],
     ['VPC CIDR size', (e) => (e.network.vpcCidr = '10.0.0.0/8'), 'network.vpcCidr = "10.0.0.0/8": must have a prefix length from /16 to /24'],
-    ['fewer than 2 AZs', (e) => (e.network.azCount = 1), 'network.azCount = 1: must be an integer from 2 to 4'],
-    ['AZ count integer', (e) => (e.network.azCount = 2.5), 'network.azCount = 2.5: must be an integer from 2 to 4'],
+    ['fewer than 2 zones', (e) => (e.network.availabilityZones = { 'us-east-1a': 0 }), 'network.availabilityZones = {"us-east-1a":0}: must name 2 to 4 zones (an ALB needs subnets in at least 2), 1 given'],
+    ['a zone name', (e) => (e.network.availabilityZones = { 'us-east-1a': 0, 'use1-az2': 1 }), 'network.availabilityZones.use1-az2 = 1: must map availability zone names (not zone ids) to subnet slots, like { "us-east-1a": 0, "us-east-1b": 1 }'],
+    ['a zone of another region', (e) => (e.network.availabilityZones = { 'us-east-1a': 0, 'us-west-2b': 1 }), 'network.availabilityZones.us-west-2b = 1: must be a zone of region us-east-1'],
+    ['a subnet slot beyond 3', (e) => (e.network.availabilityZones = { 'us-east-1a': 0, 'us-east-1b': 4 }), 'network.availabilityZones.us-east-1b = 4: must be an integer from 0 to 3 (the subnet slot: a VPC holds 4 public and 4 private subnet blocks)'],
+    ['two zones in one slot', (e) => (e.network.availabilityZones = { 'us-east-1a': 1, 'us-east-1b': 1 }), 'network.availabilityZones.us-east-1b = 1: must not share subnet slot 1 with us-east-1a: a slot is one pair of CIDR blocks'],
+    ['interface endpoints flag', (e) => ((e.network as Record<string, unknown>).interfaceEndpoints = 'yes'), 'network.interfaceEndpoints = "yes": must be true or false'],
     ['NAT mode', (e) => ((e.network as { natGateways: string }).natGateways = 'none'), 'network.natGateways = "none": must be \'single\' or \'per-az\''],
     ['overlapping CIDRs', (e) => (e.network.reservedCidrs = ['10.10.128.0/17']), 'network.reservedCidrs.0 = "10.10.128.0/17": must not overlap network.vpcCidr (10.10.0.0/16)'],
     ['flow log retention', (e) => ((e.network as { flowLogRetentionDays: number }).flowLogRetentionDays = 10), 'network.flowLogRetentionDays = 10: must be a CloudWatch Logs retention'],
-    ['no instance type', (e) => (e.fleet.instanceTypes = []), 'fleet.instanceTypes = []: must list at least one EC2 instance type'],
-    ['instance type syntax', (e) => (e.fleet.instanceTypes = ['g6 xlarge']), 'fleet.instanceTypes.0 = "g6 xlarge": must be an EC2 instance type like g6.xlarge'],
-    ['GPU and CPU mixed', (e) => (e.fleet.instanceTypes = ['g6.xlarge', 'c7i.xlarge']), 'fleet.instanceTypes = ["g6.xlarge","c7i.xlarge"]: must be all GPU or all CPU instance types'],
-    ['duplicate instance type', (e) => (e.fleet.instanceTypes = ['c7i.xlarge', 'c7i.xlarge']), 'fleet.instanceTypes = ["c7i.xlarge","c7i.xlarge"]: must not list an instance type twice'],
+    ['instance type syntax', (e) => (e.fleet.instanceType = 'g6 xlarge'), 'fleet.instanceType = "g6 xlarge": must be an EC2 instance type like g6.xlarge'],
+    ['warm-up shorter than a model load', (e) => (e.fleet.warmUpTimeoutSeconds = 60), 'fleet.warmUpTimeoutSeconds = 60: must be an integer from 300 to 7200 seconds (the lifecycle hook heartbeat range)'],
+    ['warm-up beyond the lifecycle hook heartbeat', (e) => (e.fleet.warmUpTimeoutSeconds = 7201), 'fleet.warmUpTimeoutSeconds = 7201: must be an integer from 300 to 7200 seconds'],
+    ['GitHub repository', (e) => Object.assign(e, { account: '111111111111', github: { repository: 'canaryfleet' } }), 'github.repository = "canaryfleet": must be a GitHub repository like example-org/canaryfleet'],
+    ['GitHub roles without an account', (e) => (e.github = { repository: 'example-org/canaryfleet' }), "account = missing: is required with github: the workflows' roles trust a provider and attach policies by their ARNs in this account"],
     ['min above max', (e) => Object.assign(e.fleet, { minCapacity: 3, maxCapacity: 2, initialCapacity: 2 }), 'fleet.minCapacity = 3: must be <= fleet.maxCapacity (2)'],
     ['initial outside min..max', (e) => (e.fleet.initialCapacity = 5), 'fleet.initialCapacity = 5: must be from fleet.minCapacity (1) to fleet.maxCapacity (2)'],
     ['root volume', (e) => (e.fleet.rootVolumeGiB = 8), 'fleet.rootVolumeGiB = 8: must be an integer from 20 to 16384'],
@@ -99,7 +119,9 @@ describe('defineEnvironment', () => {
     ['traffic weights in config', (e) => ((e.routing as Record<string, unknown>).initialWeights = { stable: 90, canary: 10 }), 'routing.initialWeights: unknown field(s)'],
     ['header override open to the internet', (e) => (e.routing.headerOverride = { sourceCidrs: ['0.0.0.0/0'] }), 'routing.headerOverride.sourceCidrs.0 = "0.0.0.0/0": must not be the whole internet: anyone on the internet could pin themselves to an unvetted canary and push load onto its small fleet; list the networks of the people who test canaries'],
     ['header override open to the IPv6 internet', (e) => (e.routing.headerOverride = { sourceCidrs: ['203.0.113.0/24', '::/0'] }), 'routing.headerOverride.sourceCidrs.1 = "::/0": must not be the whole internet'],
-    ['header override CIDR with host bits', (e) => (e.routing.headerOverride = { sourceCidrs: ['203.0.113.7/24'] }), 'routing.headerOverride.sourceCidrs.0 = "203.0.113.7/24": must be a CIDR block like 203.0.113.0/24 or 2001:db8::/32 (IPv4 without host bits)'],
+    ['header override CIDR with host bits', (e) => (e.routing.headerOverride = { sourceCidrs: ['203.0.113.7/24'] }), 'routing.headerOverride.sourceCidrs.0 = "203.0.113.7/24": must be a CIDR block like 203.0.113.0/24 or 2001:db8::/32 (the network address, without host bits)'],
+    ['header override IPv6 CIDR with host bits', (e) => (e.routing.headerOverride = { sourceCidrs: ['2001:db8::1/32'] }), 'routing.headerOverride.sourceCidrs.0 = "2001:db8::1/32": must be a CIDR block like 203.0.113.0/24 or 2001:db8::/32 (the network address, without host bits)'],
+    ['VPC CIDR with leading zeros', (e) => (e.network.vpcCidr = '10.010.0.0/16'), 'network.vpcCidr = "10.010.0.0/16": must be an IPv4 CIDR block like 10.20.0.0/16 (network address, no host bits)'],
     ['header override CIDRs beyond the rule limit', (e) => (e.routing.headerOverride = { sourceCidrs: ['10.1.0.0/16', '10.2.0.0/16', '10.3.0.0/16', '10.4.0.0/16', '10.5.0.0/16'] }), 'routing.headerOverride.sourceCidrs = ["10.1.0.0/16","10.2.0.0/16","10.3.0.0/16","10.4.0.0/16","10.5.0.0/16"]: must list at most 4 CIDR blocks: an ALB rule takes 5 condition values, and the header value is one'],
     ['header override CIDR twice', (e) => (e.routing.headerOverride = { sourceCidrs: ['10.1.0.0/16', '10.1.0.0/16'] }), 'routing.headerOverride.sourceCidrs.1 = "10.1.0.0/16": must not list a block twice'],
     ['pinned port equal to the server port', (e) => (e.server.pinnedPort = 8080), 'server.pinnedPort = 8080: must differ from server.port (8080): the server tells weighted from pinned requests by the port they arrive on'],
@@ -124,7 +146,7 @@ describe('defineEnvironment', () => {
   const productionRules: Array<[string, Patch, string]> = [
     ['prod without a certificate', (e) => (e.routing = { certificateArn: null, plainHttpReason: 'we would rather not pay for a certificate' }), 'routing.certificateArn = null: is required in a production environment: production serves HTTPS only'],
     ['prod without deletion protection', (e) => (e.routing.deletionProtection = false), 'routing.deletionProtection = false: must be true in a production environment'],
-    ['prod in 2 AZs', (e) => (e.network.azCount = 2), 'network.azCount = 2: must be at least 3 in a production environment'],
+    ['prod in 2 zones', (e) => (e.network.availabilityZones = { 'us-east-1a': 0, 'us-east-1b': 1 }), 'network.availabilityZones = {"us-east-1a":0,"us-east-1b":1}: must name at least 3 zones in a production environment'],
     ['prod with one NAT gateway', (e) => (e.network.natGateways = 'single'), "network.natGateways = \"single\": must be 'per-az' in a production environment"],
     ['prod on the local AWS', (e) => (e.localAws = true), 'localAws = true: must be false in a production environment'],
   ];
@@ -140,7 +162,7 @@ describe('assertDistinctNetworks', () => {
   });
 
   test('rejects overlapping VPC CIDRs across environments', () => {
-    const staging = defineEnvironment({ ...validEnvironment(), name: 'staging', network: { vpcCidr: '10.10.64.0/18' } });
+    const staging = defineEnvironment({ ...validEnvironment(), name: 'staging', network: { ...validEnvironment().network, vpcCidr: '10.10.64.0/18' } });
     expect(() => assertDistinctNetworks([defineEnvironment(validEnvironment()), staging])).toThrow(
       'Invalid configuration for environment "staging":\n  - network.vpcCidr = "10.10.64.0/18": must not overlap environment "dev" (10.10.0.0/16)',
     );

@@ -6,8 +6,8 @@ export function validEnvironment(): EnvironmentInput {
     name: 'dev',
     tier: 'non-production',
     region: 'us-east-1',
-    network: { vpcCidr: '10.10.0.0/16', azCount: 2 },
-    fleet: { instanceTypes: ['c7i.xlarge'], minCapacity: 1, maxCapacity: 2, initialCapacity: 1 },
+    network: { vpcCidr: '10.10.0.0/16', availabilityZones: { 'us-east-1a': 0, 'us-east-1b': 1 } },
+    fleet: { instanceType: 'c7i.xlarge', minCapacity: 1, maxCapacity: 2, initialCapacity: 1 },
     server: {
       image: '111111111111.dkr.ecr.us-east-1.amazonaws.com/llm-server:1.4.2',
       port: 8080,
@@ -27,7 +27,7 @@ export function validProduction(): EnvironmentInput {
     ...env,
     name: 'prod',
     tier: 'production',
-    network: { vpcCidr: '10.30.0.0/16', azCount: 3, natGateways: 'per-az' },
+    network: { vpcCidr: '10.30.0.0/16', availabilityZones: { 'us-east-1a': 0, 'us-east-1b': 1, 'us-east-1c': 2 }, natGateways: 'per-az' },
     routing: { certificateArn: 'arn:aws:acm:us-east-1:333333333333:certificate/9a1e4c2d-7b3f-4e6a-8d15-2f0b9c4e7a63', deletionProtection: true },
   };
 }

@@ -2,14 +2,16 @@ import { CanaryRouting } from '@canaryfleet/canary-routing';
 import type { EnvironmentConfig } from '@canaryfleet/config';
 import { FLEET_METRICS } from '@canaryfleet/fleet-metrics';
 import { amiSourceParameter, InferenceFleet, parseS3Uri } from '@canaryfleet/inference-fleet';
-import { Network } from '@canaryfleet/network';
+import { Network, ZoneOfferingCheck } from '@canaryfleet/network';
 import { AlarmTopic, FleetAlarms, FleetDashboard } from '@canaryfleet/observability';
 import { byColour, FLEET_COLOURS, type FleetColour } from '@canaryfleet/traffic-state';
 import { DataAwsCallerIdentity } from '@cdktf/provider-aws/lib/data-aws-caller-identity';
 import { DataAwsSsmParameter } from '@cdktf/provider-aws/lib/data-aws-ssm-parameter';
+import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy-attachment';
 import { TerraformOutput, TerraformStack, Token } from 'cdktf';
 import type { Construct } from 'constructs';
 import { awsProvider } from './aws-provider';
+import { githubRoleName } from './github-roles';
 import { OperatorPolicy } from './operator-policy';
 import { useRemoteState } from './remote-state';
 import { RolloutTable } from './rollout-table';
@@ -40,7 +42,7 @@ export class EnvironmentStack extends TerraformStack {
     const caller = new DataAwsCallerIdentity(this, 'caller', {});
 
     // Read at plan time: the first revision of the traffic state and both fleets' AMI parameters start from it.
-    this.amiSourceParameter = amiSourceParameter(config.fleet.instanceTypes, config.fleet.amiParameter);
+    this.amiSourceParameter = amiSourceParameter(config.fleet.instanceType, config.fleet.amiParameter);
     const amiSource = new DataAwsSsmParameter(this, 'ami-source', { name: this.amiSourceParameter });
     amiSource.overrideLogicalId('ami_source');
 
@@ -48,15 +50,19 @@ export class EnvironmentStack extends TerraformStack {
     this.network = new Network(this, 'network', {
       environment: config.name,
       region: config.region,
+      accountId: caller.accountId,
       vpcCidr: config.network.vpcCidr,
-      azCount: config.network.azCount,
+      availabilityZones: config.network.availabilityZones,
       natGateways: config.network.natGateways,
+      interfaceEndpoints: config.network.interfaceEndpoints,
       flowLogRetentionDays: config.network.flowLogRetentionDays,
       listenerPorts,
       serverPort: server.port,
       pinnedPort: server.pinnedPort,
       localAws: config.localAws,
     });
+    // Every zone must offer the fleets' instance type, or the plan stops naming the zone and the type.
+    new ZoneOfferingCheck(this, 'zone-offerings', { environment: config.name, zones: this.network.zones.map((zone) => zone.zone), instanceTypes: [config.fleet.instanceType] });
 
     this.routing = new CanaryRouting(this, 'routing', {
       environment: config.name,
@@ -82,6 +88,7 @@ export class EnvironmentStack extends TerraformStack {
       headerOverride: routing.headerOverride,
       initialRelease: { modelVersion: server.initialModelVersion, serverImage: server.image, amiId: amiSource.insecureValue },
       accessLogBucketName: `canaryfleet-${config.name}-alb-logs-${config.account ?? config.region}`,
+      accountId: caller.accountId,
       accessLogRetentionDays: routing.accessLogRetentionDays,
       webAclArn: routing.webAclArn,
       forceDestroyLogs: config.localAws,
@@ -116,7 +123,7 @@ export class EnvironmentStack extends TerraformStack {
         }),
     );
 
-    this.alarmTopic = new AlarmTopic(this, 'alarm-topic', { environment: config.name, email: config.alarms.email });
+    this.alarmTopic = new AlarmTopic(this, 'alarm-topic', { environment: config.name, region: config.region, email: config.alarms.email });
     const targetGroupArnSuffixes = byColour((colour) => this.routing.targetGroups[colour].arnSuffix);
     this.alarms = new FleetAlarms(this, 'alarms', {
       environment: config.name,
@@ -125,6 +132,7 @@ export class EnvironmentStack extends TerraformStack {
       p99LatencySeconds: config.alarms.p99LatencySeconds,
       target5xxPercent: config.alarms.target5xxPercent,
       topicArn: this.alarmTopic.topic.arn,
+      healthCheck: routing.healthCheck,
     });
     new FleetDashboard(this, 'dashboard', {
       environment: config.name,
@@ -154,6 +162,11 @@ export class EnvironmentStack extends TerraformStack {
       modelArtifactBucket: artifacts.bucket,
       modelArtifactPrefix: artifacts.prefix,
     });
+    if (config.github) {
+      // The operator role of the workflows (created by the bootstrap app, ADR 0014) gets this policy here,
+      // where the policy lives: the bootstrap runs before the policy exists.
+      new IamRolePolicyAttachment(this, 'operator-role-policy', { role: githubRoleName(config.name, 'operator'), policyArn: this.operatorPolicy.policy.arn }).overrideLogicalId('operator_role_policy');
+    }
 
     this.addOutputs();
   }

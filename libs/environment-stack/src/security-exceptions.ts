@@ -13,6 +13,8 @@ export interface SecurityException {
 
 const NO_CERTIFICATE = ['dev', 'local'];
 const ALL = ['dev', 'staging', 'prod', 'local'];
+/** The bootstrap stacks of the environments GitHub Actions deploy (config `github`): where their roles live. */
+const GITHUB_BOOTSTRAP = ['state-dev', 'state-staging', 'state-prod'];
 
 export const SECURITY_EXCEPTIONS: readonly SecurityException[] = [
   {
@@ -107,6 +109,44 @@ export const IAM_ACTIONS_ON_ANY_RESOURCE: readonly IamActionException[] = [
   { action: 'elasticloadbalancing:Describe*', stacks: ALL, reason: 'The operator reads the listener, rules and target health back after every write; ELB describe calls have no resource-level permissions and only read.' },
   { action: 'autoscaling:DescribeAutoScalingGroups', stacks: ALL, reason: 'The operator reads fleet capacity; the call has no resource-level permissions and only reads.' },
   { action: 'cloudwatch:GetMetricData', stacks: ALL, reason: 'The operator reads the metrics the judge needs; GetMetricData has no resource-level permissions and only reads.' },
+  ...['ec2:Describe*', 'elasticloadbalancing:Describe*', 'autoscaling:Describe*', 'ssm:DescribeParameters', 'kms:ListAliases'].map((action) => ({
+    action,
+    stacks: GITHUB_BOOTSTRAP,
+    reason: 'The plan and deploy roles refresh the environment in a plan; these describe and list calls have no resource-level permissions and only read.',
+  })),
+  {
+    action: 'ec2:*',
+    stacks: GITHUB_BOOTSTRAP,
+    reason: 'The deploy role creates and deletes the VPC, subnets, routes, NAT, endpoints, security groups and launch templates: EC2 create calls name no resource before it exists. Limited to the environment\'s region (aws:RequestedRegion).',
+  },
+  ...['kms:CreateKey', 'kms:TagResource'].map((action) => ({
+    action,
+    stacks: GITHUB_BOOTSTRAP,
+    reason: 'The deploy role creates the environment\'s KMS keys, which have no ARN before they exist; the aws:RequestTag/Environment condition limits it to keys tagged for this environment.',
+  })),
+];
+
+/**
+ * Service principals allowed without aws:SourceAccount and aws:SourceArn conditions (the confused-deputy
+ * guard the posture test requires on every other service-principal statement), each with its reason.
+ */
+export interface ServicePrincipalException {
+  readonly service: string;
+  readonly stacks: readonly string[];
+  readonly reason: string;
+}
+
+export const SERVICE_PRINCIPALS_WITHOUT_SOURCE_CONDITIONS: readonly ServicePrincipalException[] = [
+  {
+    service: 'ec2.amazonaws.com',
+    stacks: ALL,
+    reason: 'EC2 assumes an instance profile\'s role without source keys; who may launch with the role is decided by iam:PassRole, which only the deploy role has, for ec2.amazonaws.com and this environment\'s roles.',
+  },
+  {
+    service: 'logdelivery.elasticloadbalancing.amazonaws.com',
+    stacks: ALL,
+    reason: 'ELB\'s documented log-delivery policy takes no source conditions; the grant covers only AWSLogs/<this account>/ in the environment\'s own bucket.',
+  },
 ];
 
 /** AWS managed policies a role may have attached, each with its reason; none is needed today. */

@@ -112,8 +112,33 @@ describe('EnvironmentStack', () => {
     expect((JSON.parse(bare.resource.aws_iam_policy.operator_policy.policy as string) as { Statement: Statement[] }).Statement.map((s) => s.Sid)).not.toContain('HeaderRules');
   });
 
+  test('refuses a plan whose zones do not all offer the instance type: one offerings check over the configured zones', () => {
+    expect(doc.data.aws_ec2_instance_type_offerings).toEqual({
+      zone_offerings_c7i_xlarge: expect.objectContaining({
+        filter: [
+          { name: 'instance-type', values: ['c7i.xlarge'] },
+          { name: 'location', values: ['eu-west-1a', 'eu-west-1b'] },
+        ],
+        lifecycle: { postcondition: [expect.objectContaining({ error_message: expect.stringContaining('network.availabilityZones of dev: ') })] },
+      }),
+    });
+    expect(doc.resource.aws_subnet.network_private_subnet_1.availability_zone).toBe('eu-west-1b');
+  });
+
+  test('gives both fleets the one instance type of the environment', () => {
+    expect(Object.values(doc.resource.aws_launch_template).map((template) => template.instance_type)).toEqual(['c7i.xlarge', 'c7i.xlarge']);
+    expect(Object.values(doc.resource.aws_autoscaling_group).filter((group) => group.mixed_instances_policy !== undefined)).toEqual([]);
+  });
+
+  test('attaches the operator policy to the operator role of the workflows, only where GitHub deploys the environment', () => {
+    expect(doc.resource.aws_iam_role_policy_attachment).toEqual({
+      operator_role_policy: { role: 'canaryfleet-github-dev-operator', policy_arn: '${aws_iam_policy.operator_policy.arn}' },
+    });
+    expect(synth({ ...base, github: undefined }).resource.aws_iam_role_policy_attachment).toBeUndefined();
+  });
+
   test('protects the traffic state and the journal everywhere but on the local AWS', () => {
-    const local = synth({ ...base, name: 'local', account: undefined, localAws: true });
+    const local = synth({ ...base, name: 'local', account: undefined, github: undefined, localAws: true });
     expect(local.resource.aws_dynamodb_table.rollout_table.deletion_protection_enabled).toBe(false);
     expect(local.resource.aws_ssm_parameter.traffic_state.lifecycle).toMatchObject({ prevent_destroy: false });
     expect(doc.resource.aws_ssm_parameter.traffic_state.lifecycle).toMatchObject({ prevent_destroy: true });

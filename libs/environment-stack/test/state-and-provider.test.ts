@@ -54,7 +54,7 @@ describe('AWS provider', () => {
   });
 
   test('skips credential, account and metadata checks only for the local AWS', () => {
-    expect(synthEnvironment({ ...base, localAws: true, account: undefined }).provider.aws[0]).toMatchObject({
+    expect(synthEnvironment({ ...base, localAws: true, account: undefined, github: undefined }).provider.aws[0]).toMatchObject({
       skip_credentials_validation: true,
       skip_requesting_account_id: true,
       skip_metadata_api_check: 'true',

@@ -6,7 +6,7 @@ function props(overrides: Partial<InferenceFleetProps> = {}): InferenceFleetProp
     environment: 'test',
     colour: 'blue',
     initialRole: 'stable',
-    instanceTypes: ['g6.xlarge'],
+    instanceType: 'g6.xlarge',
     minCapacity: 1,
     maxCapacity: 4,
     initialCapacity: 2,
@@ -74,13 +74,13 @@ describe('InferenceFleet', () => {
   });
 
   it('picks the AMI source by instance family unless configured', () => {
-    expect(amiSourceParameter(['g6.xlarge'])).toBe('/aws/service/deeplearning/ami/x86_64/base-oss-nvidia-driver-gpu-amazon-linux-2023/latest/ami-id');
-    expect(amiSourceParameter(['c7i.xlarge'])).toBe('/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64');
-    expect(amiSourceParameter(['c7i.xlarge'], '/aws/service/custom/ami')).toBe('/aws/service/custom/ami');
+    expect(amiSourceParameter('g6.xlarge')).toBe('/aws/service/deeplearning/ami/x86_64/base-oss-nvidia-driver-gpu-amazon-linux-2023/latest/ami-id');
+    expect(amiSourceParameter('c7i.xlarge')).toBe('/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64');
+    expect(amiSourceParameter('c7i.xlarge', '/aws/service/custom/ami')).toBe('/aws/service/custom/ami');
   });
 
   it('keeps IMDS hop limit 1 unless a reason for 2 is given', () => {
-    const cpu = synth({ instanceTypes: ['c7i.xlarge'], imdsHopLimit2Reason: 'the server container calls IMDS over the docker bridge' });
+    const cpu = synth({ instanceType: 'c7i.xlarge', imdsHopLimit2Reason: 'the server container calls IMDS over the docker bridge' });
     expect(cpu.resource.aws_launch_template.launch_template_blue).toMatchObject({ metadata_options: { http_put_response_hop_limit: 2 } });
   });
 
@@ -108,14 +108,28 @@ describe('InferenceFleet', () => {
     expect(canary.resource.aws_autoscaling_group.asg_green).toMatchObject({ min_size: 0, desired_capacity: 0, max_size: 4 });
   });
 
-  it('mixes instance types in one ASG, on-demand only', () => {
-    const mixed = synth({ instanceTypes: ['g6.2xlarge', 'g6e.xlarge'] });
-    expect(mixed.resource.aws_autoscaling_group.asg_blue).toMatchObject({
-      mixed_instances_policy: {
-        instances_distribution: { on_demand_percentage_above_base_capacity: 100 },
-        launch_template: { override: [{ instance_type: 'g6.2xlarge' }, { instance_type: 'g6e.xlarge' }] },
-      },
+  it('runs one instance type from its launch template, on demand: never a mix a canary could be judged across', () => {
+    const asg = json.resource.aws_autoscaling_group.asg_blue;
+    expect(asg.mixed_instances_policy).toBeUndefined();
+    expect(asg.launch_template).toEqual({ id: '${aws_launch_template.launch_template_blue.id}', version: '${tostring(aws_launch_template.launch_template_blue.latest_version)}' });
+  });
+
+  it('holds each new instance out of its target groups until it completes its warm-up, abandoning the launch after the timeout', () => {
+    expect(json.resource.aws_autoscaling_lifecycle_hook.warm_up_hook_blue).toEqual({
+      name: 'warm-up',
+      autoscaling_group_name: '${aws_autoscaling_group.asg_blue.name}',
+      lifecycle_transition: 'autoscaling:EC2_INSTANCE_LAUNCHING',
+      heartbeat_timeout: 1800,
+      default_result: 'ABANDON',
     });
+    expect(synth({ warmUpTimeoutSeconds: 2400 }).resource.aws_autoscaling_lifecycle_hook.warm_up_hook_blue.heartbeat_timeout).toBe(2400);
+    // A separate resource, never the group's initial_lifecycle_hook, which the provider ignores on existing groups.
+    expect(json.resource.aws_autoscaling_group.asg_blue.initial_lifecycle_hook).toBeUndefined();
+    // The instance completes the hook of its own group, by the names the hook and the group have.
+    const userData = Buffer.from(json.resource.aws_launch_template.launch_template_blue.user_data as string, 'base64').toString();
+    expect(userData).toContain("GROUP='canaryfleet-test-blue'");
+    expect(userData).toContain("HOOK='warm-up'");
+    expect(userData).toContain('DEADLINE=$((SECONDS + 1740))');
   });
 
   it('grants least privilege: the traffic-state parameter, the model prefix, one ECR repository, and scoped exceptions only', () => {
@@ -125,7 +139,13 @@ describe('InferenceFleet', () => {
     expect(bySid.ReadTrafficState).toEqual({ Sid: 'ReadTrafficState', Effect: 'Allow', Action: 'ssm:GetParameter', Resource: 'arn:aws:ssm:us-east-1:111111111111:parameter/canaryfleet/test/traffic-state' });
     expect(bySid.ReadModelArtifacts).toMatchObject({ Action: 's3:GetObject', Resource: 'arn:aws:s3:::models-bucket/test/*' });
     expect(bySid.ListModelArtifacts).toMatchObject({ Action: 's3:ListBucket', Condition: { StringLike: { 's3:prefix': ['test/*'] } } });
-    expect(bySid.CompleteOwnLifecycleAction).toMatchObject({ Action: 'autoscaling:CompleteLifecycleAction', Resource: 'arn:aws:autoscaling:us-east-1:111111111111:autoScalingGroup:*:autoScalingGroupName/canaryfleet-test-blue' });
+    // Its own group only: the instance may complete no other group's lifecycle action (the group name is the ASG's).
+    expect(bySid.CompleteOwnLifecycleAction).toEqual({
+      Sid: 'CompleteOwnLifecycleAction',
+      Effect: 'Allow',
+      Action: 'autoscaling:CompleteLifecycleAction',
+      Resource: `arn:aws:autoscaling:us-east-1:111111111111:autoScalingGroup:*:autoScalingGroupName/${json.resource.aws_autoscaling_group.asg_blue.name as string}`,
+    });
     expect(bySid.PublishFleetMetrics).toMatchObject({ Action: 'cloudwatch:PutMetricData', Resource: '*', Condition: { StringEquals: { 'cloudwatch:namespace': 'CanaryFleet/Inference' } } });
     expect(bySid.SessionManagerRegistration).toMatchObject({ Action: 'ssm:UpdateInstanceInformation', Resource: 'arn:aws:ec2:us-east-1:111111111111:instance/*' });
     expect(bySid.PullServerImage).toMatchObject({ Resource: 'arn:aws:ecr:us-east-1:111111111111:repository/llm-server' });
@@ -139,11 +159,13 @@ describe('InferenceFleet', () => {
     expect(local.resource.aws_autoscaling_group.asg_blue.instance_refresh).toBeUndefined();
     expect(local.resource.aws_launch_template.launch_template_blue.lifecycle).toEqual({ ignore_changes: ['tag_specifications'] });
     expect(json.resource.aws_launch_template.launch_template_blue.lifecycle).toBeUndefined();
+    expect(local.resource.aws_autoscaling_lifecycle_hook.warm_up_hook_blue.lifecycle).toEqual({ ignore_changes: ['notification_target_arn', 'role_arn'] });
+    expect(json.resource.aws_autoscaling_lifecycle_hook.warm_up_hook_blue.lifecycle).toBeUndefined();
   });
 
   it.each<[string, Partial<InferenceFleetProps>, string]>([
-    ['no instance type', { instanceTypes: [] }, 'instanceTypes: 0 given: must list 1 to 20 EC2 instance types'],
-    ['GPU and CPU types mixed', { instanceTypes: ['g6.xlarge', 'c7i.xlarge'] }, 'instanceTypes = ["g6.xlarge","c7i.xlarge"]: must be all GPU or all CPU instance types'],
+    ['a malformed instance type', { instanceType: 'g6 xlarge' }, 'instanceType = "g6 xlarge": must be an EC2 instance type like g6.xlarge'],
+    ['a warm-up beyond the lifecycle hook heartbeat', { warmUpTimeoutSeconds: 7201 }, 'warmUpTimeoutSeconds = 7201: must be an integer from 300 to 7200 seconds'],
     ['min above max', { minCapacity: 5, maxCapacity: 4, initialCapacity: 4 }, 'minCapacity = 5: must be at most maxCapacity (4)'],
     ['initial capacity outside min..max', { initialCapacity: 9 }, 'initialCapacity = 9: must be from minCapacity (1) to maxCapacity (4)'],
     ['max capacity out of range', { maxCapacity: 1001 }, 'maxCapacity = 1001: must be an integer from 1 to 1000'],

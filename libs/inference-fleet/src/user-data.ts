@@ -1,4 +1,5 @@
 import { RELEASE_FIELDS, RELEASE_JQ, type FleetColour } from '@canaryfleet/traffic-state';
+import YAML from 'yaml';
 
 export interface UserDataProps {
   readonly environment: string;
@@ -16,10 +17,20 @@ export interface UserDataProps {
   readonly modelArtifactUri: string;
   /** Start the container with `--gpus all` (NVIDIA instance types on the Deep Learning AMI). */
   readonly gpu: boolean;
+  /** The fleet's Auto Scaling group and its launch lifecycle hook, which the instance completes after warm-up. */
+  readonly warmUp: { readonly autoScalingGroupName: string; readonly lifecycleHookName: string; readonly timeoutSeconds: number };
 }
 
 const SERVICE = 'canaryfleet-inference';
-const SCRIPT = '/usr/local/bin/canaryfleet-start-server';
+const START_SCRIPT = '/usr/local/bin/canaryfleet-start-server';
+const WARM_UP_SCRIPT = '/usr/local/bin/canaryfleet-complete-warm-up';
+/** The warm-up gives up this long before the hook's heartbeat runs out, so the instance abandons its own launch. */
+const WARM_UP_MARGIN_SECONDS = 60;
+/** Fetches an IMDSv2 token and the region; both scripts start with it. */
+const METADATA = [
+  'TOKEN=$(curl -fsS -X PUT http://169.254.169.254/latest/api/token -H "X-aws-ec2-metadata-token-ttl-seconds: 300")',
+  'REGION=$(curl -fsS -H "X-aws-ec2-metadata-token: $TOKEN" http://169.254.169.254/latest/meta-data/placement/region)',
+];
 
 /** Single-quotes a value for bash. */
 export function shellQuote(value: string): string {
@@ -37,7 +48,8 @@ function shellVariable(field: string): string {
   return field.replace(/([a-z])([A-Z])/g, '$1_$2').toUpperCase();
 }
 
-function startScript(props: UserDataProps): string {
+/** The start script of the server, as the instance runs it (tested with shellcheck). */
+export function startScript(props: UserDataProps): string {
   const [modelVersion, serverImage, amiId] = RELEASE_FIELDS.map(shellVariable);
   const dockerRun = [
     'docker run --rm --name inference-server',
@@ -58,8 +70,7 @@ function startScript(props: UserDataProps): string {
     `COLOUR=${shellQuote(props.colour)}`,
     `PARAMETER=${shellQuote(props.trafficStateParameter)}`,
     `ARTIFACTS=${shellQuote(props.modelArtifactUri)}`,
-    'TOKEN=$(curl -fsS -X PUT http://169.254.169.254/latest/api/token -H "X-aws-ec2-metadata-token-ttl-seconds: 300")',
-    'REGION=$(curl -fsS -H "X-aws-ec2-metadata-token: $TOKEN" http://169.254.169.254/latest/meta-data/placement/region)',
+    ...METADATA,
     'STATE=$(aws ssm get-parameter --region "$REGION" --name "$PARAMETER" --query Parameter.Value --output text)',
     `RELEASE=$(jq -ec --arg colour "$COLOUR" ${shellQuote(RELEASE_JQ)} <<<"$STATE") || {`,
     '  echo "traffic state $PARAMETER names no release for fleet $COLOUR (a canary not written yet, or a version-1 document the rollout operator has not adopted); retrying" >&2',
@@ -83,6 +94,46 @@ function startScript(props: UserDataProps): string {
   ].join('\n');
 }
 
+/**
+ * Completes the instance's launch lifecycle hook (GPU warm-up): CONTINUE once the server answers its
+ * health path on both ports, so the instance joins its target groups only when it can serve; ABANDON
+ * when the warm-up outlasts its timeout, so Auto Scaling replaces it (ADR 0014). Tested with shellcheck.
+ */
+export function warmUpScript(props: UserDataProps): string {
+  const urls = [props.port, props.pinnedPort].map((port) => shellQuote(`http://127.0.0.1:${port}${props.healthPath}`));
+  return [
+    '#!/bin/bash',
+    '# Completes the launch lifecycle hook once the server answers its health path on both ports (ADR 0014).',
+    'set -euo pipefail',
+    `GROUP=${shellQuote(props.warmUp.autoScalingGroupName)}`,
+    `HOOK=${shellQuote(props.warmUp.lifecycleHookName)}`,
+    `HEALTH_URLS=(${urls.join(' ')})`,
+    `DEADLINE=$((SECONDS + ${props.warmUp.timeoutSeconds - WARM_UP_MARGIN_SECONDS}))`,
+    ...METADATA,
+    'INSTANCE_ID=$(curl -fsS -H "X-aws-ec2-metadata-token: $TOKEN" http://169.254.169.254/latest/meta-data/instance-id)',
+    'complete() {',
+    '  aws autoscaling complete-lifecycle-action --region "$REGION" --auto-scaling-group-name "$GROUP" \\',
+    '    --lifecycle-hook-name "$HOOK" --instance-id "$INSTANCE_ID" --lifecycle-action-result "$1"',
+    '}',
+    'healthy() {',
+    '  local url',
+    '  for url in "${HEALTH_URLS[@]}"; do',
+    '    curl -fsS -o /dev/null --max-time 5 "$url" || return 1',
+    '  done',
+    '}',
+    'until healthy; do',
+    '  if ((SECONDS >= DEADLINE)); then',
+    `    echo "the server did not answer \${HEALTH_URLS[*]} within ${props.warmUp.timeoutSeconds - WARM_UP_MARGIN_SECONDS} s: abandoning this launch" >&2`,
+    '    complete ABANDON',
+    '    exit 1',
+    '  fi',
+    '  sleep 10',
+    'done',
+    'complete CONTINUE',
+    '',
+  ].join('\n');
+}
+
 function systemdUnit(): string {
   return [
     '[Unit]',
@@ -92,7 +143,7 @@ function systemdUnit(): string {
     'Wants=network-online.target',
     '',
     '[Service]',
-    `ExecStart=${SCRIPT}`,
+    `ExecStart=${START_SCRIPT}`,
     'ExecStop=/usr/bin/docker stop inference-server',
     'Restart=always',
     'RestartSec=10',
@@ -104,37 +155,27 @@ function systemdUnit(): string {
   ].join('\n');
 }
 
-function indent(text: string, spaces: number): string {
-  const pad = ' '.repeat(spaces);
-  return text.split('\n').map((line) => (line === '' ? line : pad + line)).join('\n');
-}
-
 /**
- * cloud-init for one fleet: a start script and a systemd unit that restarts the server, so a crash or a
- * missing release (a canary scaled up before the operator wrote it, a version-1 document not adopted
- * yet) heals by retrying every 10 s.
+ * cloud-init for one fleet, rendered by the yaml library: a start script and a systemd unit that
+ * restarts the server, so a crash or a missing release (a canary scaled up before the operator wrote
+ * it, a version-1 document not adopted yet) heals by retrying every 10 s; then, once, the warm-up that
+ * completes the launch lifecycle hook.
  */
 export function renderUserData(props: UserDataProps): string {
-  return [
-    '#cloud-config',
-    `# canaryfleet ${props.environment}, fleet ${props.colour}`,
-    'package_update: false',
-    'packages:',
-    '  - jq',
-    ...(props.gpu ? [] : ['  - docker']),
-    'write_files:',
-    `  - path: ${SCRIPT}`,
-    "    permissions: '0755'",
-    '    content: |',
-    indent(startScript(props), 6),
-    `  - path: /etc/systemd/system/${SERVICE}.service`,
-    "    permissions: '0644'",
-    '    content: |',
-    indent(systemdUnit(), 6),
-    'runcmd:',
-    '  - [systemctl, daemon-reload]',
-    '  - [systemctl, enable, --now, docker.service]',
-    `  - [systemctl, enable, --now, ${SERVICE}.service]`,
-    '',
-  ].join('\n');
+  const cloudConfig = {
+    package_update: false,
+    packages: ['jq', ...(props.gpu ? [] : ['docker'])],
+    write_files: [
+      { path: START_SCRIPT, permissions: '0755', content: startScript(props) },
+      { path: WARM_UP_SCRIPT, permissions: '0755', content: warmUpScript(props) },
+      { path: `/etc/systemd/system/${SERVICE}.service`, permissions: '0644', content: systemdUnit() },
+    ],
+    runcmd: [
+      ['systemctl', 'daemon-reload'],
+      ['systemctl', 'enable', '--now', 'docker.service'],
+      ['systemctl', 'enable', '--now', `${SERVICE}.service`],
+      [WARM_UP_SCRIPT],
+    ],
+  };
+  return `#cloud-config\n# canaryfleet ${props.environment}, fleet ${props.colour}\n${YAML.stringify(cloudConfig, { lineWidth: 0 })}`;
 }

@@ -13,6 +13,11 @@ export interface ServiceSecurityGroupsProps {
   readonly serverPort: number;
   /** Second port of the same server, behind the pinned target groups (header overrides). */
   readonly pinnedPort: number;
+  /**
+   * Where the fleets reach the AWS APIs: `internet` (HTTPS to anywhere, through the NAT gateway), or
+   * `endpoints`: HTTPS only to the interface endpoints' group and to S3 through the gateway endpoint.
+   */
+  readonly awsApis: { readonly via: 'internet' } | { readonly via: 'endpoints'; readonly s3PrefixListId: string };
   /** The AWS API is moto (local environment); see the workaround below. @default false */
   readonly localAws?: boolean;
 }
@@ -25,6 +30,8 @@ export interface ServiceSecurityGroupsProps {
 export class ServiceSecurityGroups extends Construct {
   readonly loadBalancer: SecurityGroup;
   readonly fleet: SecurityGroup;
+  /** The interface endpoints' group (HTTPS from the fleets only), when the fleets reach AWS through endpoints. */
+  readonly endpoints?: SecurityGroup;
 
   constructor(scope: Construct, id: string, props: ServiceSecurityGroupsProps) {
     super(scope, id);
@@ -81,14 +88,50 @@ export class ServiceSecurityGroups extends Construct {
         lifecycle: groupReferenceLifecycle,
       });
     }
-    // HTTPS out only: ECR image pulls, S3 model artifacts (via the gateway endpoint), SSM and CloudWatch.
-    new VpcSecurityGroupEgressRule(this, 'fleet-egress-https', {
-      securityGroupId: this.fleet.id,
-      description: 'Fleets to AWS APIs over HTTPS: ECR, S3 model artifacts, SSM, CloudWatch',
+    if (props.awsApis.via === 'internet') {
+      // HTTPS out only: ECR image pulls, S3 model artifacts (via the gateway endpoint), SSM and CloudWatch.
+      new VpcSecurityGroupEgressRule(this, 'fleet-egress-https', {
+        securityGroupId: this.fleet.id,
+        description: 'Fleets to AWS APIs over HTTPS: ECR, S3 model artifacts, SSM, CloudWatch',
+        ipProtocol: 'tcp',
+        fromPort: 443,
+        toPort: 443,
+        cidrIpv4: '0.0.0.0/0',
+      });
+      return;
+    }
+    const endpoints = (this.endpoints = new SecurityGroup(this, 'endpoints', {
+      name: `${props.name}-endpoints`,
+      description: 'Interface VPC endpoints of the AWS APIs: HTTPS from the fleets only',
+      vpcId: props.vpcId,
+      tags: { Name: `${props.name}-endpoints` },
+    }));
+    endpoints.overrideLogicalId('network_endpoint_security_group');
+    new VpcSecurityGroupIngressRule(this, 'endpoints-ingress-fleet', {
+      securityGroupId: endpoints.id,
+      description: 'Fleets to the AWS API endpoints over HTTPS',
       ipProtocol: 'tcp',
       fromPort: 443,
       toPort: 443,
-      cidrIpv4: '0.0.0.0/0',
+      referencedSecurityGroupId: this.fleet.id,
+      lifecycle: groupReferenceLifecycle,
+    });
+    new VpcSecurityGroupEgressRule(this, 'fleet-egress-endpoints', {
+      securityGroupId: this.fleet.id,
+      description: 'Fleets to the AWS API interface endpoints over HTTPS: SSM, ECR, CloudWatch, STS, Auto Scaling',
+      ipProtocol: 'tcp',
+      fromPort: 443,
+      toPort: 443,
+      referencedSecurityGroupId: endpoints.id,
+      lifecycle: groupReferenceLifecycle,
+    });
+    new VpcSecurityGroupEgressRule(this, 'fleet-egress-s3', {
+      securityGroupId: this.fleet.id,
+      description: 'Fleets to S3 through the gateway endpoint over HTTPS: model artifacts and ECR image layers',
+      ipProtocol: 'tcp',
+      fromPort: 443,
+      toPort: 443,
+      prefixListId: props.awsApis.s3PrefixListId,
     });
   }
 }

@@ -7,13 +7,14 @@ import { VpcEndpoint } from '@cdktf/provider-aws/lib/vpc-endpoint';
 import { VpcSecurityGroupEgressRule } from '@cdktf/provider-aws/lib/vpc-security-group-egress-rule';
 import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-security-group-ingress-rule';
 import { Testing } from 'cdktf';
-import { Network, subnetLayout, type NetworkProps } from '../src';
+import { FLEET_ENDPOINT_SERVICES, Network, subnetLayout, ZoneOfferingCheck, type NetworkProps } from '../src';
 
 const props: NetworkProps = {
   environment: 'dev',
   region: 'us-east-1',
+  accountId: '111111111111',
   vpcCidr: '10.10.0.0/16',
-  azCount: 2,
+  availabilityZones: { 'us-east-1a': 0, 'us-east-1b': 1 },
   natGateways: 'single',
   flowLogRetentionDays: 30,
   listenerPorts: [80, 443],
@@ -37,8 +38,10 @@ describe('Network', () => {
     expect(Object.keys(resources.aws_vpc)).toEqual(['network_vpc']);
   });
 
+  const threeZones = { 'us-east-1a': 0, 'us-east-1b': 1, 'us-east-1c': 2 };
+
   test('public and private subnets per AZ, none assigning public IPs', () => {
-    const { json, resources } = synth({ azCount: 3 });
+    const { json, resources } = synth({ availabilityZones: threeZones });
     expect(count(resources, 'aws_subnet')).toBe(6);
     expect(Object.keys(resources.aws_subnet).sort()).toEqual([
       'network_private_subnet_0',
@@ -53,13 +56,31 @@ describe('Network', () => {
     expect(Object.values(resources.aws_subnet).every((s) => s.map_public_ip_on_launch === false)).toBe(true);
   });
 
+  test('places each subnet in its configured zone by name, never by a position in the live zone list', () => {
+    const { json, resources } = synth({ availabilityZones: { 'us-east-1c': 1, 'us-east-1a': 0 } });
+    expect(resources.aws_subnet.network_public_subnet_0).toMatchObject({ availability_zone: 'us-east-1a', cidr_block: '10.10.0.0/19' });
+    expect(resources.aws_subnet.network_private_subnet_1).toMatchObject({ availability_zone: 'us-east-1c', cidr_block: '10.10.160.0/19' });
+    expect(json).not.toContain('aws_availability_zones');
+  });
+
+  test('replacing or retiring one zone leaves the other zones\' subnets, NAT gateways and routes where they are', () => {
+    const before = synth({ availabilityZones: threeZones, natGateways: 'per-az' }).resources;
+    const after = synth({ availabilityZones: { 'us-east-1a': 0, 'us-east-1d': 2 }, natGateways: 'per-az' }).resources;
+    for (const type of ['aws_subnet', 'aws_nat_gateway', 'aws_eip', 'aws_route_table', 'aws_route', 'aws_route_table_association']) {
+      const kept = Object.keys(after[type]).filter((address) => !/_2\b|-2-|_2$/.test(address));
+      for (const address of kept) expect({ type, address, body: after[type][address] }).toEqual({ type, address, body: before[type][address] });
+    }
+    expect(after.aws_subnet.network_public_subnet_2).toMatchObject({ availability_zone: 'us-east-1d', cidr_block: '10.10.64.0/19' });
+    expect(after.aws_subnet.network_public_subnet_1).toBeUndefined();
+  });
+
   test('one NAT gateway in single mode, one per AZ in per-az mode', () => {
-    expect(count(synth({ natGateways: 'single', azCount: 3 }).resources, 'aws_nat_gateway')).toBe(1);
-    expect(count(synth({ natGateways: 'per-az', azCount: 3 }).resources, 'aws_nat_gateway')).toBe(3);
+    expect(count(synth({ natGateways: 'single', availabilityZones: threeZones }).resources, 'aws_nat_gateway')).toBe(1);
+    expect(count(synth({ natGateways: 'per-az', availabilityZones: threeZones }).resources, 'aws_nat_gateway')).toBe(3);
   });
 
   test('each private subnet routes through its own NAT gateway in per-az mode', () => {
-    const { resources } = synth({ natGateways: 'per-az', azCount: 2 });
+    const { resources } = synth({ natGateways: 'per-az' });
     const natRoutes = Object.values(resources.aws_route).map((r) => r.nat_gateway_id).filter(Boolean);
     expect(new Set(natRoutes).size).toBe(2);
   });
@@ -75,6 +96,21 @@ describe('Network', () => {
     const { json } = synth();
     expect(json).toHaveResourceWithProperties(FlowLog, { traffic_type: 'ALL', log_destination_type: 'cloud-watch-logs' });
     expect(json).toHaveResourceWithProperties(CloudwatchLogGroup, { retention_in_days: 30 });
+  });
+
+  test("the flow-log role trusts only this account's flow logs (confused-deputy guard)", () => {
+    const role = Object.values(synth().resources.aws_iam_role)[0];
+    expect(JSON.parse(role.assume_role_policy as string)).toEqual({
+      Version: '2012-10-17',
+      Statement: [
+        {
+          Effect: 'Allow',
+          Principal: { Service: 'vpc-flow-logs.amazonaws.com' },
+          Action: 'sts:AssumeRole',
+          Condition: { StringEquals: { 'aws:SourceAccount': '111111111111' }, ArnLike: { 'aws:SourceArn': 'arn:aws:ec2:us-east-1:111111111111:vpc-flow-log/*' } },
+        },
+      ],
+    });
   });
 
   test('the default security group has no rules', () => {
@@ -116,23 +152,89 @@ describe('Network', () => {
 });
 
 describe('subnetLayout', () => {
-  test('adding an AZ never renumbers an existing subnet', () => {
-    const two = subnetLayout('10.10.0.0/16', 2);
-    const three = subnetLayout('10.10.0.0/16', 3);
-    expect(three.publicCidrs.slice(0, 2)).toEqual(two.publicCidrs);
-    expect(three.privateCidrs.slice(0, 2)).toEqual(two.privateCidrs);
+  test('a zone\'s blocks depend on its slot only: adding a zone never renumbers another', () => {
+    const two = subnetLayout('10.10.0.0/16', { 'us-east-1a': 0, 'us-east-1b': 1 });
+    const three = subnetLayout('10.10.0.0/16', { 'us-east-1a': 0, 'us-east-1b': 1, 'us-east-1c': 2 });
+    expect(three.slice(0, 2)).toEqual(two);
   });
 
-  test('carves eighths of a /24', () => {
-    expect(subnetLayout('10.0.5.0/24', 2)).toEqual({ publicCidrs: ['10.0.5.0/27', '10.0.5.32/27'], privateCidrs: ['10.0.5.128/27', '10.0.5.160/27'] });
+  test('carves eighths of a /24, public blocks first, in slot order', () => {
+    expect(subnetLayout('10.0.5.0/24', { 'eu-west-1b': 1, 'eu-west-1a': 0 })).toEqual([
+      { zone: 'eu-west-1a', slot: 0, publicCidr: '10.0.5.0/27', privateCidr: '10.0.5.128/27' },
+      { zone: 'eu-west-1b', slot: 1, publicCidr: '10.0.5.32/27', privateCidr: '10.0.5.160/27' },
+    ]);
+    expect(subnetLayout('10.10.0.0/16', { 'us-east-1a': 0, 'us-east-1d': 3 })[1]).toEqual({ zone: 'us-east-1d', slot: 3, publicCidr: '10.10.96.0/19', privateCidr: '10.10.224.0/19' });
   });
 
-  test('rejects fewer than 2 AZs with the field, the value and the range', () => {
-    expect(() => subnetLayout('10.0.0.0/16', 1)).toThrow('network.azCount = 1: must be an integer from 2 to 4 (an ALB needs subnets in at least 2 availability zones)');
+  test('rejects fewer than 2 zones, a slot out of range and a shared slot, naming the field and the value', () => {
+    expect(() => subnetLayout('10.0.0.0/16', { 'us-east-1a': 0 })).toThrow('network.availabilityZones: 1 given: must name 2 to 4 zones (an ALB needs subnets in at least 2 availability zones)');
+    expect(() => subnetLayout('10.0.0.0/16', { 'us-east-1a': 0, 'us-east-1b': 4 })).toThrow('network.availabilityZones.us-east-1b = 4: must be a subnet slot from 0 to 3');
+    expect(() => subnetLayout('10.0.0.0/16', { 'us-east-1a': 1, 'us-east-1b': 1 })).toThrow('network.availabilityZones.us-east-1b = 1: must not share its subnet slot with us-east-1a');
   });
 
   test('rejects a malformed CIDR', () => {
-    expect(() => subnetLayout('10.0.0.0', 2)).toThrow('network.vpcCidr = "10.0.0.0": must be an IPv4 CIDR block like 10.20.0.0/16');
+    expect(() => subnetLayout('10.0.0.0', { 'us-east-1a': 0, 'us-east-1b': 1 })).toThrow('network.vpcCidr = "10.0.0.0": must be an IPv4 CIDR block like 10.20.0.0/16');
+  });
+});
+
+describe('interface endpoints', () => {
+  const egressOf = (resources: Resources) =>
+    Object.values(resources.aws_vpc_security_group_egress_rule).filter((r) => r.security_group_id === '${aws_security_group.network_fleet_security_group.id}');
+
+  test('without them the fleets reach the AWS APIs over HTTPS through the NAT gateway', () => {
+    const { resources } = synth();
+    expect(resources.aws_vpc_endpoint && Object.values(resources.aws_vpc_endpoint).filter((e) => e.vpc_endpoint_type === 'Interface')).toEqual([]);
+    expect(egressOf(resources).map((r) => [r.from_port, r.cidr_ipv4])).toEqual([[443, '0.0.0.0/0']]);
+  });
+
+  test('with them every API the fleets call has a private endpoint in the fleets\' subnets, reachable from the fleets only', () => {
+    const { resources } = synth({ interfaceEndpoints: true });
+    const interfaces = Object.values(resources.aws_vpc_endpoint).filter((e) => e.vpc_endpoint_type === 'Interface');
+    expect(interfaces.map((e) => e.service_name).sort()).toEqual(FLEET_ENDPOINT_SERVICES.map((service) => `com.amazonaws.us-east-1.${service}`).sort());
+    expect(FLEET_ENDPOINT_SERVICES).toEqual(expect.arrayContaining(['ssm', 'ecr.api', 'ecr.dkr', 'monitoring', 'logs', 'sts', 'autoscaling']));
+    for (const endpoint of interfaces) {
+      expect(endpoint).toMatchObject({
+        private_dns_enabled: true,
+        subnet_ids: ['${aws_subnet.network_private_subnet_0.id}', '${aws_subnet.network_private_subnet_1.id}'],
+        security_group_ids: ['${aws_security_group.network_endpoint_security_group.id}'],
+      });
+    }
+    const endpointIngress = Object.values(resources.aws_vpc_security_group_ingress_rule).filter((r) => r.security_group_id === '${aws_security_group.network_endpoint_security_group.id}');
+    expect(endpointIngress.map((r) => [r.from_port, r.referenced_security_group_id])).toEqual([[443, '${aws_security_group.network_fleet_security_group.id}']]);
+  });
+
+  test('with them the fleets\' egress is narrowed to the endpoints and S3 (gateway prefix list): nothing goes to the internet', () => {
+    const { resources } = synth({ interfaceEndpoints: true });
+    const egress = egressOf(resources);
+    expect(egress.map((r) => [r.from_port, r.to_port, r.referenced_security_group_id ?? r.prefix_list_id])).toEqual([
+      [443, 443, '${aws_security_group.network_endpoint_security_group.id}'],
+      [443, 443, expect.stringMatching(/^\$\{aws_vpc_endpoint\.network_s3-endpoint_\w+\.prefix_list_id\}$/)],
+    ]);
+    expect(egress.some((r) => r.cidr_ipv4 !== undefined || r.cidr_ipv6 !== undefined)).toBe(false);
+  });
+});
+
+describe('ZoneOfferingCheck', () => {
+  test('asks which configured zones offer each instance type, and stops the plan naming the zones and the type', () => {
+    const json = Testing.synthScope((scope) => new ZoneOfferingCheck(scope, 'check', { environment: 'prod', zones: ['us-east-1b', 'us-east-1a'], instanceTypes: ['g6.2xlarge', 'g6.2xlarge'] }));
+    const data = (JSON.parse(json) as { data: Resources }).data.aws_ec2_instance_type_offerings;
+    expect(Object.keys(data)).toEqual(['zone_offerings_g6_2xlarge']);
+    expect(data.zone_offerings_g6_2xlarge).toEqual({
+      location_type: 'availability-zone',
+      filter: [
+        { name: 'instance-type', values: ['g6.2xlarge'] },
+        { name: 'location', values: ['us-east-1a', 'us-east-1b'] },
+      ],
+      lifecycle: {
+        postcondition: [
+          {
+            condition: '${length(setsubtract(["us-east-1a", "us-east-1b"], self.locations)) == 0}',
+            error_message:
+              'network.availabilityZones of prod: ${join(", ", sort(setsubtract(["us-east-1a", "us-east-1b"], self.locations)))} do not offer instance type g6.2xlarge (fleet.instanceType). Choose zones that offer it: aws ec2 describe-instance-type-offerings --location-type availability-zone --filters Name=instance-type,Values=g6.2xlarge',
+          },
+        ],
+      },
+    });
   });
 });
 

@@ -3,11 +3,12 @@ import { KmsAlias } from '@cdktf/provider-aws/lib/kms-alias';
 import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
 import { SnsTopic } from '@cdktf/provider-aws/lib/sns-topic';
 import { SnsTopicSubscription } from '@cdktf/provider-aws/lib/sns-topic-subscription';
-import { Fn } from 'cdktf';
 import { Construct } from 'constructs';
 
 export interface AlarmTopicProps {
   readonly environment: string;
+  /** Region of the alarms that publish (the key trusts them only). */
+  readonly region: string;
   /** Subscribed by email when set (the recipient confirms once). */
   readonly email?: string;
 }
@@ -28,11 +29,23 @@ export class AlarmTopic extends Construct {
       description: `canaryfleet ${props.environment} alarm topic`,
       enableKeyRotation: true,
       deletionWindowInDays: 30,
-      policy: Fn.jsonencode({
+      // A JSON document (references interpolated), like every policy here: the posture test reads them all.
+      policy: JSON.stringify({
         Version: '2012-10-17',
         Statement: [
           { Sid: 'AccountAdministers', Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${caller.accountId}:root` }, Action: 'kms:*', Resource: '*' },
-          { Sid: 'CloudWatchPublishes', Effect: 'Allow', Principal: { Service: 'cloudwatch.amazonaws.com' }, Action: ['kms:Decrypt', 'kms:GenerateDataKey*'], Resource: '*' },
+          {
+            Sid: 'CloudWatchPublishes',
+            Effect: 'Allow',
+            Principal: { Service: 'cloudwatch.amazonaws.com' },
+            Action: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+            Resource: '*',
+            // Confused-deputy guard: only this environment's alarms, in this account.
+            Condition: {
+              StringEquals: { 'aws:SourceAccount': caller.accountId },
+              ArnLike: { 'aws:SourceArn': `arn:aws:cloudwatch:${props.region}:${caller.accountId}:alarm:canaryfleet-${props.environment}-*` },
+            },
+          },
         ],
       }),
     }));

@@ -1,14 +1,8 @@
 import { byColour, FLEET_COLOURS, type FleetColour } from '@canaryfleet/traffic-state';
 import { CloudwatchMetricAlarm, type CloudwatchMetricAlarmMetricQuery } from '@cdktf/provider-aws/lib/cloudwatch-metric-alarm';
+import { PropError, requireIntegerIn } from '@canaryfleet/config';
 import { Token } from 'cdktf';
 import { Construct } from 'constructs';
-
-export class ObservabilityPropError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'ObservabilityPropError';
-  }
-}
 
 export interface FleetAlarmsProps {
   readonly environment: string;
@@ -22,6 +16,8 @@ export interface FleetAlarmsProps {
   readonly target5xxPercent?: number;
   /** Topic the alarms notify. */
   readonly topicArn: string;
+  /** The target groups' health check: a registered target needs `healthyThreshold` x `intervalSeconds` to turn healthy. */
+  readonly healthCheck: { readonly intervalSeconds: number; readonly healthyThreshold: number };
 }
 
 const PERIOD = 60;
@@ -45,11 +41,13 @@ export class FleetAlarms extends Construct {
     const p99 = props.p99LatencySeconds ?? 10;
     const errorPercent = props.target5xxPercent ?? 1;
     if (!Token.isUnresolved(p99) && !(p99 > 0 && p99 <= 3600)) {
-      throw new ObservabilityPropError(`p99LatencySeconds = ${p99}: must be above 0 and at most 3600 seconds`);
+      throw new PropError(`p99LatencySeconds = ${p99}: must be above 0 and at most 3600 seconds`);
     }
     if (!Token.isUnresolved(errorPercent) && !(errorPercent > 0 && errorPercent <= 100)) {
-      throw new ObservabilityPropError(`target5xxPercent = ${errorPercent}: must be a percentage above 0 and at most 100`);
+      throw new PropError(`target5xxPercent = ${errorPercent}: must be a percentage above 0 and at most 100`);
     }
+    requireIntegerIn('healthCheck.intervalSeconds', props.healthCheck.intervalSeconds, 5, 300, ' seconds');
+    requireIntegerIn('healthCheck.healthyThreshold', props.healthCheck.healthyThreshold, 2, 10);
     const prefix = `canaryfleet-${props.environment}`;
     const lb = props.loadBalancerArnSuffix;
     const common = {
@@ -60,6 +58,8 @@ export class FleetAlarms extends Construct {
       okActions: [props.topicArn],
     };
 
+    // The minutes a just-registered target needs to pass its first checks, plus two.
+    const unhealthyMinutes = Math.ceil((props.healthCheck.healthyThreshold * props.healthCheck.intervalSeconds) / PERIOD) + 2;
     const alarmName = (colour: FleetColour, kind: FleetAlarmKind) => `${prefix}-${colour}-${kind.replace(/_/g, '-')}`;
     this.fleetAlarmNames = byColour((colour) => Object.fromEntries(FLEET_ALARM_KINDS.map((kind) => [kind, alarmName(colour, kind)])) as Record<FleetAlarmKind, string>);
     for (const colour of FLEET_COLOURS) {
@@ -85,15 +85,20 @@ export class FleetAlarms extends Construct {
         comparisonOperator: 'GreaterThanThreshold',
         threshold: p99,
       });
+      // Warm-up aware: an instance joins its target groups only after its warm-up (the launch lifecycle
+      // hook), so a loading model never counts; what remains is a just-registered target's first checks,
+      // which the alarm waits out, and a host must be unhealthy for whole minutes (Minimum), not one sample.
       this.add(`${colour}-unhealthy-hosts`, {
         ...common,
         alarmName: names.unhealthy_hosts,
-        alarmDescription: `Fleet ${colour}: at least one target failed its health check`,
+        alarmDescription: `Fleet ${colour}: a target that finished its warm-up failed its health checks for ${unhealthyMinutes} consecutive minutes`,
         namespace: 'AWS/ApplicationELB',
         metricName: 'UnHealthyHostCount',
         dimensions,
-        statistic: 'Maximum',
+        statistic: 'Minimum',
         period: PERIOD,
+        evaluationPeriods: unhealthyMinutes,
+        datapointsToAlarm: unhealthyMinutes,
         comparisonOperator: 'GreaterThanThreshold',
         threshold: 0,
       });

@@ -8,6 +8,7 @@ const base: FleetAlarmsProps = {
   loadBalancerArnSuffix: 'app/alb/1',
   targetGroupArnSuffixes: { blue: 'targetgroup/blue/1', green: 'targetgroup/green/2' },
   topicArn: 'arn:topic',
+  healthCheck: { intervalSeconds: 15, healthyThreshold: 2 },
 };
 
 type Synth = { resource: Record<string, Record<string, Record<string, unknown>>> };
@@ -59,12 +60,26 @@ describe('FleetAlarms', () => {
 
   it('alarms on p99 TargetResponseTime and any unhealthy host', () => {
     expect(byName['canaryfleet-test-blue-p99-latency']).toMatchObject({ metric_name: 'TargetResponseTime', extended_statistic: 'p99', threshold: 8 });
-    expect(byName['canaryfleet-test-blue-unhealthy-hosts']).toMatchObject({ metric_name: 'UnHealthyHostCount', statistic: 'Maximum', threshold: 0 });
+    expect(byName['canaryfleet-test-blue-unhealthy-hosts']).toMatchObject({ metric_name: 'UnHealthyHostCount', threshold: 0 });
+  });
+
+  it('alarms on unhealthy hosts only past warm-up: a whole-minute Minimum for longer than a new target needs to turn healthy', () => {
+    expect(byName['canaryfleet-test-green-unhealthy-hosts']).toMatchObject({
+      statistic: 'Minimum',
+      period: 60,
+      evaluation_periods: 3,
+      datapoints_to_alarm: 3,
+      alarm_description: 'Fleet green: a target that finished its warm-up failed its health checks for 3 consecutive minutes',
+    });
+    // Slow health checks (5 x 60 s to turn healthy) stretch the window accordingly: 5 + 2 minutes.
+    const slow = Object.values(synthAlarms({ healthCheck: { intervalSeconds: 60, healthyThreshold: 5 } }).resource.aws_cloudwatch_metric_alarm).find((a) => a.alarm_name === 'canaryfleet-test-blue-unhealthy-hosts');
+    expect(slow).toMatchObject({ evaluation_periods: 7, datapoints_to_alarm: 7 });
   });
 
   it.each<[string, Partial<FleetAlarmsProps>, string]>([
     ['a zero latency threshold', { p99LatencySeconds: 0 }, 'p99LatencySeconds = 0: must be above 0 and at most 3600 seconds'],
     ['an error share above 100 %', { target5xxPercent: 101 }, 'target5xxPercent = 101: must be a percentage above 0 and at most 100'],
+    ['a health check interval out of range', { healthCheck: { intervalSeconds: 1, healthyThreshold: 2 } }, 'healthCheck.intervalSeconds = 1: must be an integer from 5 to 300 seconds'],
   ])('refuses %s', (_, overrides, message) => {
     expect(() => synthAlarms(overrides)).toThrow(message);
   });
@@ -88,11 +103,23 @@ describe('FleetDashboard', () => {
 describe('AlarmTopic', () => {
   it('encrypts the topic with a rotated key CloudWatch may use, and subscribes the email when given', () => {
     const stack = new TerraformStack(Testing.app(), 'test');
-    new AlarmTopic(stack, 'topic', { environment: 'test', email: 'oncall@example.com' });
+    new AlarmTopic(stack, 'topic', { environment: 'test', region: 'eu-west-1', email: 'oncall@example.com' });
     const synthesized = Testing.synth(stack);
     expect(Testing.toHaveResourceWithProperties(synthesized, 'aws_kms_key', { enable_key_rotation: true })).toBe(true);
     expect(Testing.toHaveResourceWithProperties(synthesized, 'aws_sns_topic', { name: 'canaryfleet-test-alarms' })).toBe(true);
     expect(Testing.toHaveResourceWithProperties(synthesized, 'aws_sns_topic_subscription', { protocol: 'email', endpoint: 'oncall@example.com' })).toBe(true);
     expect(synthesized).toContain('cloudwatch.amazonaws.com');
+  });
+
+  it("lets CloudWatch use the key only for this environment's alarms in this account (confused-deputy guard)", () => {
+    const stack = new TerraformStack(Testing.app(), 'test');
+    new AlarmTopic(stack, 'topic', { environment: 'test', region: 'eu-west-1' });
+    const key = Object.values((JSON.parse(Testing.synth(stack)) as Synth).resource.aws_kms_key)[0];
+    const statements = (JSON.parse(key.policy as string) as { Statement: { Sid: string; Condition?: Record<string, Record<string, string>> }[] }).Statement;
+    const account = expect.stringMatching(/^\$\{data\.aws_caller_identity\.topic_caller_\w+\.account_id\}$/);
+    expect(statements.find((s) => s.Sid === 'CloudWatchPublishes')?.Condition).toEqual({
+      StringEquals: { 'aws:SourceAccount': account },
+      ArnLike: { 'aws:SourceArn': expect.stringMatching(/^arn:aws:cloudwatch:eu-west-1:\$\{data\.aws_caller_identity\.topic_caller_\w+\.account_id\}:alarm:canaryfleet-test-\*$/) },
+    });
   });
 });
