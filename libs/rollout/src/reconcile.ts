@@ -128,6 +128,8 @@ function rollBackNow(tick: Tick, cause: EventReason, message: string, by = OPERA
   if (cause !== 'TrafficVerifyFailed') tick.emit(cause, message);
   const base = currentDocument(tick);
   const outcome = { kind: 'rolled-back' as const, cause, message, at: tick.now, by };
+  // A rollback supersedes any pause: taking traffic away from the canary is always allowed.
+  tick.update({ paused: null });
   if (!base || base.phase !== 'canary') {
     tick.update({ outcome, move: null, stage: 'drain', drain: { colour: tick.canary, until: tick.now, scaledToZero: false } });
     tick.emit('RolledBack', `Rolled back before any traffic reached the canary: ${message}`, { cause });

@@ -56,16 +56,18 @@ export function inSafetyDirection(tick: Tick): boolean {
   return tick.record.requests.abort !== null || tick.record.outcome?.kind === 'rolled-back' || (tick.record.move !== null && SAFETY_MOVES.has(tick.record.move.kind));
 }
 
-/** Pauses for a foreign change, or overwrites it when rolling back. Returns true when it paused. */
+/** Pauses for a foreign change (once while it lasts), or overwrites it when rolling back. */
 function foreignChange(tick: Tick, reason: 'ListenerChangedExternally' | 'TrafficStateChangedExternally' | 'TrafficStateRevisionWentBackwards' | 'TrafficStateUnreadable', message: string, differences: string[]): void {
   const ours = tick.record.move?.target ?? tick.record.trafficState;
   if (ours && inSafetyDirection(tick)) {
     reassert(tick, ours, differences);
     return;
   }
-  tick.emit(reason, message, { differences });
+  const pauseReason = `${reason}: ${message}`;
   tick.update({ move: null });
-  tick.pause(`${reason}: ${message}`);
+  if (tick.record.paused?.reason === pauseReason) return;
+  tick.emit(reason, message, { differences });
+  tick.pause(pauseReason);
 }
 
 function unreadable(tick: Tick): string[] | null {
