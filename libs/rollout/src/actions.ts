@@ -9,4 +9,5 @@ export type RolloutAction =
   | { readonly type: 'write-ami-parameter'; readonly colour: FleetColour; readonly amiId: string }
   | { readonly type: 'write-traffic-state'; readonly state: TrafficState }
   | { readonly type: 'write-listener'; readonly actions: ListenerActions }
-  | { readonly type: 'set-capacity'; readonly colour: FleetColour; readonly desired: number };
+  /** The fleet's desired capacity and its floor (ADR 0004: the operator owns both after creation). */
+  | { readonly type: 'set-capacity'; readonly colour: FleetColour; readonly desired: number; readonly minSize: number };

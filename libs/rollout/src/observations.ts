@@ -17,6 +17,7 @@ export interface TargetHealthCounts {
 /** One fleet's Auto Scaling group. */
 export interface FleetObservation {
   readonly desired: number;
+  readonly minSize: number;
   /** Instances in the group at all (any lifecycle state): 0 means the fleet has scaled to zero. */
   readonly instances: number;
   readonly inService: number;

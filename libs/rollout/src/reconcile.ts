@@ -327,8 +327,12 @@ function keepCapacity(tick: Tick): void {
     const full = canaryCapacityFor(last, tick.spec.schedule, tick.observed.fleets[tick.stable].desired, tick.spec.maxCapacity);
     const wanted = record.stepIndex === last || record.requests.promote !== null ? Math.max(record.capacity.desired, full) : record.capacity.desired;
     if (wanted !== record.capacity.desired) tick.update({ capacity: { desired: wanted, requestedAt: record.capacity.requestedAt } });
-    if (canaryFleet.desired < wanted) tick.actions.push({ type: 'set-capacity', colour: tick.canary, desired: wanted });
+    if (canaryFleet.desired < wanted) tick.actions.push({ type: 'set-capacity', colour: tick.canary, desired: wanted, minSize: 0 });
+  }
+  // The promoted fleet is stable now: it keeps the stable floor (ADR 0004).
+  if (record.outcome?.kind === 'promoted' && record.drain !== null && (canaryFleet.minSize < tick.spec.minCapacity || canaryFleet.desired < tick.spec.minCapacity)) {
+    tick.actions.push({ type: 'set-capacity', colour: tick.canary, desired: Math.max(canaryFleet.desired, tick.spec.minCapacity), minSize: tick.spec.minCapacity });
   }
   const drain = tick.record.drain;
-  if (drain?.scaledToZero && tick.observed.fleets[drain.colour].desired !== 0) tick.actions.push({ type: 'set-capacity', colour: drain.colour, desired: 0 });
+  if (drain?.scaledToZero && tick.observed.fleets[drain.colour].desired !== 0) tick.actions.push({ type: 'set-capacity', colour: drain.colour, desired: 0, minSize: 0 });
 }

@@ -69,6 +69,8 @@ export interface RolloutSpec {
   readonly routing: { readonly targets: RoutingTargets; readonly policy: RoutingPolicy };
   /** The most instances a fleet may have (outputs `fleet_capacity.max`). */
   readonly maxCapacity: number;
+  /** The stable fleet's floor (outputs `fleet_capacity.min`): the promoted fleet keeps at least this many. */
+  readonly minCapacity: number;
   /** Alarm names per fleet colour and kind (outputs `alarm_names`). */
   readonly alarms: Readonly<Record<FleetColour, Readonly<Record<string, string>>>>;
   /** Alarm kinds that fire by design while instances warm up; they count once the canary was healthy. */

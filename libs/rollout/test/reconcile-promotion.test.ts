@@ -41,8 +41,14 @@ describe('a healthy canary is promoted step by step', () => {
 
   test('no canary instance is requested after the analysis that promoted it', () => {
     const promotedAt = Date.parse(driver.events.find((e) => e.reason === 'JudgePromote')?.at ?? '');
-    const later = world.applied.filter((a) => a.at >= promotedAt && a.action.type === 'set-capacity' && a.action.colour === 'green' && a.action.desired > 0);
-    expect(later).toEqual([]);
+    const requests = world.applied.flatMap((a) => (a.action.type === 'set-capacity' && a.action.colour === 'green' ? [{ at: a.at, desired: a.action.desired }] : []));
+    const before = Math.max(...requests.filter((r) => r.at < promotedAt).map((r) => r.desired));
+    expect(before).toBe(4);
+    expect(requests.filter((r) => r.at >= promotedAt && r.desired > before)).toEqual([]);
+  });
+
+  test('the promoted fleet keeps the stable floor; the old one has none', () => {
+    expect(world.minSize).toEqual({ green: 2, blue: 0 });
   });
 
   test('the old stable fleet scales to zero only after the deregistration delay', () => {

@@ -56,6 +56,7 @@ export function testSpec(overrides: Partial<RolloutSpec> = {}): RolloutSpec {
     metricSources: { fleet: false, albSlowThresholdSeconds: null },
     routing: { targets: TARGETS, policy: POLICY },
     maxCapacity: 8,
+    minCapacity: 2,
     alarms: {
       blue: { unhealthy_hosts: 'cf-dev-blue-unhealthy-hosts', target_5xx: 'cf-dev-blue-target-5xx' },
       green: { unhealthy_hosts: 'cf-dev-green-unhealthy-hosts', target_5xx: 'cf-dev-green-target-5xx' },
@@ -84,6 +85,7 @@ export class World {
   listener: ObservedListener;
   amiParameters: Partial<Record<FleetColour, string>> = {};
   desired: Record<FleetColour, number> = { blue: 4, green: 0 };
+  minSize: Record<FleetColour, number> = { blue: 2, green: 0 };
   instances: Record<FleetColour, number> = { blue: 4, green: 0 };
   /** Instances start serving this long after they are requested. */
   bootSeconds = 60;
@@ -115,7 +117,10 @@ export class World {
       if (action.type === 'write-traffic-state') this.trafficState = action.state;
       else if (action.type === 'write-listener') this.listener = { defaultActions: asObserved(action.actions.defaultActions), canaryHeaderActions: asObserved(action.actions.canaryHeaderActions), stableHeaderActions: asObserved(action.actions.stableHeaderActions) };
       else if (action.type === 'write-ami-parameter') this.amiParameters[action.colour] = action.amiId;
-      else this.setCapacity(action.colour, action.desired);
+      else {
+        this.minSize[action.colour] = action.minSize;
+        this.setCapacity(action.colour, action.desired);
+      }
     }
   }
 
@@ -165,7 +170,7 @@ export class World {
   }
 
   observe(): Observations {
-    const fleet = (colour: FleetColour) => ({ desired: this.desired[colour], instances: this.instances[colour] + this.booting.filter((b) => b.colour === colour).length, inService: this.instances[colour] });
+    const fleet = (colour: FleetColour) => ({ desired: this.desired[colour], minSize: this.minSize[colour], instances: this.instances[colour] + this.booting.filter((b) => b.colour === colour).length, inService: this.instances[colour] });
     return {
       now: new Date(this.now),
       trafficState: { kind: 'ok', state: this.trafficState },
