@@ -13,3 +13,4 @@ export { RolloutStore, LeaseHeldError, LeaseLostError, isMissingTable, type Leas
 export { operatorPorts, metricSourcesOf, type OperatorPorts } from './operator-ports';
 export { RolloutController, CredentialsExpiredError, SYSTEM_CLOCK, type Clock, type ControllerOptions } from './controller';
 export { buildRolloutSpec, WARMUP_ALARM_KINDS, type SpecInput } from './rollout-spec';
+export { startRollout, resumeRollout, abortRollout, NoActiveRolloutError, DEFAULT_LEASE_SECONDS } from './rollout-session';

@@ -16,7 +16,7 @@ function recordedClient(body: string, sent: unknown[]): CloudWatchClient {
     credentials: { accessKeyId: 'recorded', secretAccessKey: 'recorded' },
     requestHandler: {
       handle: async (request: { body: Uint8Array }) => {
-        sent.push(JSON.parse(Buffer.from(request.body).toString('utf8')));
+        sent.push(JSON.parse(new TextDecoder().decode(request.body)));
         return { response: { statusCode: 200, headers: { 'content-type': 'application/x-amz-json-1.0' }, body: Readable.from([Buffer.from(body)]) } };
       },
     } as never,

@@ -238,8 +238,19 @@ function progress(tick: Tick): void {
         tick.pause(`the environment is not idle (phase "${observed.state.phase}", rollout ${observed.state.rolloutId}); this rollout starts only from an idle traffic state`);
         return;
       }
+      if (observed.state.stable === tick.canary) {
+        tick.pause(`the canary fleet ${tick.canary} is the stable fleet now; start a new rollout`);
+        return;
+      }
+      let target: TrafficState;
+      try {
+        target = startCanary(observed.state, { release: spec.release, rolloutId: spec.rolloutId }, tick.writer);
+      } catch (error) {
+        tick.pause((error as Error).message);
+        return;
+      }
       tick.emit('RolloutStarted', `Rollout ${spec.rolloutId} of ${spec.release.modelVersion} on ${tick.canary} started by ${spec.startedBy}: steps ${spec.schedule.steps.map((s) => formatShare(s.canaryPerMille)).join(', ')}, interval ${spec.schedule.intervalSeconds} s`);
-      startMove(tick, 'release', startCanary(observed.state, { release: spec.release, rolloutId: spec.rolloutId }, tick.writer));
+      startMove(tick, 'release', target);
       return;
     }
     case 'warm-up': {
