@@ -2,6 +2,7 @@ import { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
+import { S3Client } from '@aws-sdk/client-s3';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
@@ -25,6 +26,8 @@ export interface AwsClients {
   readonly dynamoDb: DynamoDBClient;
   readonly documents: DynamoDBDocumentClient;
   readonly sns: SNSClient;
+  /** Model artifacts (preflight: a release must have them). */
+  readonly s3: S3Client;
 }
 
 export function createAwsClients(options: AwsClientOptions): AwsClients {
@@ -39,6 +42,8 @@ export function createAwsClients(options: AwsClientOptions): AwsClients {
     dynamoDb,
     documents: DynamoDBDocumentClient.from(dynamoDb, { marshallOptions: { removeUndefinedValues: true } }),
     sns: new SNSClient(config),
+    // moto serves buckets by path, not by virtual host.
+    s3: new S3Client({ ...config, forcePathStyle: options.endpoint !== undefined }),
   };
 }
 
@@ -48,7 +53,7 @@ export function everyClient(clients: AwsClients): { readonly middlewareStack: Dy
 }
 
 export function destroyAwsClients(clients: AwsClients): void {
-  for (const client of [clients.ssm, clients.elbv2, clients.autoScaling, clients.cloudWatch, clients.dynamoDb, clients.sns]) client.destroy();
+  for (const client of [clients.ssm, clients.elbv2, clients.autoScaling, clients.cloudWatch, clients.dynamoDb, clients.sns, clients.s3]) client.destroy();
 }
 
 const CREDENTIAL_ERRORS = new Set(['ExpiredToken', 'ExpiredTokenException', 'RequestExpired', 'InvalidClientTokenId', 'UnrecognizedClientException', 'CredentialsProviderError', 'TokenRefreshRequired']);

@@ -14,3 +14,4 @@ export { operatorPorts, metricSourcesOf, type OperatorPorts } from './operator-p
 export { RolloutController, CredentialsExpiredError, SYSTEM_CLOCK, type Clock, type ControllerOptions } from './controller';
 export { buildRolloutSpec, WARMUP_ALARM_KINDS, type SpecInput } from './rollout-spec';
 export { startRollout, resumeRollout, abortRollout, NoActiveRolloutError, DEFAULT_LEASE_SECONDS } from './rollout-session';
+export { resolveRelease, artifactLocation, ReleaseError } from './release-preflight';

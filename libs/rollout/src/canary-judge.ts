@@ -1,7 +1,8 @@
 // The one place that speaks to libs/judge: which metrics the judge sees, how an interval's counts
 // become its IntervalObservation, and what of its Decision the rollout keeps. The judge is
 // deterministic, so `replay` of the journaled observations restores its evidence after a crash.
-import { Judge, type Decision, type IntervalObservation, type JudgeConfig, type MetricSpec } from '@canaryfleet/judge';
+import { Judge, planPower, type Decision, type IntervalObservation, type JudgeConfig, type MetricSpec } from '@canaryfleet/judge';
+import type { RolloutSchedule } from './schedule';
 import type { MetricSources } from './spec';
 import type { IntervalCounts } from './metric-intervals';
 
@@ -118,4 +119,45 @@ export class CanaryJudge {
   observe(observation: IntervalObservation): JudgeSummary {
     return summarizeDecision(this.judge.observe(observation));
   }
+}
+
+/** What the power planner expects of one step of a schedule at the current traffic. */
+export interface StepPlan {
+  readonly canaryPerMille: number;
+  readonly minBakeSeconds: number;
+  /** Seconds until a 2x error-odds regression is rolled back with 80 % power at this share; null: not within the horizon. */
+  readonly secondsToDetectRegression: number | null;
+  /** Expected time in the step: its bake, or for the last step the detection time (promotion needs evidence of the same size). */
+  readonly expectedSeconds: number | null;
+}
+
+export interface SchedulePlan {
+  readonly steps: readonly StepPlan[];
+  readonly expectedTotalSeconds: number | null;
+  /** The last step cannot show a 2x regression within the horizon at this traffic. */
+  readonly underpowered: boolean;
+}
+
+/**
+ * The judge's power planner turned into time per step: at `requestsPerSecond` and the baseline error
+ * rate, how long each share needs before a 2x regression would be caught; the last step (which ends
+ * on the judge's decision) bounded by `horizonMinutes`.
+ */
+export function planSchedule(schedule: RolloutSchedule, traffic: { readonly requestsPerSecond: number; readonly baselineErrorRate: number }, horizonMinutes = 60): SchedulePlan {
+  const last = schedule.steps.length - 1;
+  const steps = schedule.steps.map((step, i): StepPlan => {
+    const minutes = i === last ? horizonMinutes : Math.max(1, step.minBakeSeconds / 60);
+    const plan =
+      traffic.requestsPerSecond > 0
+        ? planPower({ rps: traffic.requestsPerSecond, canaryWeight: step.canaryPerMille / 1000, baselineRate: Math.min(0.5, Math.max(1e-4, traffic.baselineErrorRate)), minutes, intervalSeconds: schedule.intervalSeconds })
+        : null;
+    const detect = plan?.secondsToDetectTarget ?? null;
+    return { canaryPerMille: step.canaryPerMille, minBakeSeconds: step.minBakeSeconds, secondsToDetectRegression: detect, expectedSeconds: i === last ? (detect === null ? null : Math.max(detect, step.minBakeSeconds)) : step.minBakeSeconds };
+  });
+  const lastStep = steps[last];
+  return {
+    steps,
+    expectedTotalSeconds: steps.every((s) => s.expectedSeconds !== null) ? steps.reduce((sum, s) => sum + (s.expectedSeconds ?? 0), 0) : null,
+    underpowered: lastStep.secondsToDetectRegression === null,
+  };
 }

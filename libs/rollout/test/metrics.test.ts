@@ -1,4 +1,4 @@
-import { assembleIntervals, canaryCapacityFor, canaryRequestShortfall, DEFAULT_LIMITS, dueIntervals, expectedSecondsToDecision, intervalObservation, metricsQueryStart, validateLimits, type MetricDatapoint } from '../src';
+import { planSchedule, assembleIntervals, canaryCapacityFor, canaryRequestShortfall, DEFAULT_LIMITS, dueIntervals, expectedSecondsToDecision, intervalObservation, metricsQueryStart, validateLimits, type MetricDatapoint } from '../src';
 
 const point = (colour: 'blue' | 'green', source: 'alb' | 'fleet', metric: MetricDatapoint['metric'], start: number, periodSeconds: number, value: number): MetricDatapoint => ({ colour, source, metric, start, periodSeconds, value });
 
@@ -83,5 +83,19 @@ describe('status', () => {
     expect(expectedSecondsToDecision([{ ...gate, promotionEvidence: 10 }], 300)).toBe(300);
     expect(expectedSecondsToDecision([{ ...gate, promotionEvidence: 0.5 }], 300)).toBeNull();
     expect(expectedSecondsToDecision([{ ...gate, promotionEvidence: 200 }], 300)).toBe(0);
+  });
+});
+
+describe('schedule plan', () => {
+  const schedule = { steps: [10, 50, 250, 500].map((canaryPerMille) => ({ canaryPerMille, minBakeSeconds: 120 })), intervalSeconds: 60 };
+  test('enough traffic: the last step can show a 2x regression, and each step has an expected time', () => {
+    const plan = planSchedule(schedule, { requestsPerSecond: 100, baselineErrorRate: 0.005 });
+    expect(plan.underpowered).toBe(false);
+    expect(plan.steps.slice(0, 3).map((s) => s.expectedSeconds)).toEqual([120, 120, 120]);
+    expect(plan.expectedTotalSeconds).toBeGreaterThan(360);
+  });
+  test('a trickle of traffic is underpowered', () => {
+    expect(planSchedule(schedule, { requestsPerSecond: 0.05, baselineErrorRate: 0.005 }).underpowered).toBe(true);
+    expect(planSchedule(schedule, { requestsPerSecond: 0, baselineErrorRate: 0.005 }).expectedTotalSeconds).toBeNull();
   });
 });

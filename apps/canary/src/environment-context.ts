@@ -1,0 +1,54 @@
+import path from 'node:path';
+import { hostname, userInfo } from 'node:os';
+import { createAwsClients, destroyAwsClients, operatorPorts, readOperatorEnvironment, type AwsClients, type OperatorEnvironment, type OperatorPorts } from '@canaryfleet/rollout-aws';
+import { distRoot, ENVIRONMENTS, loadEnvironmentConfig, LOCAL_REGION, readMotoState } from '@canaryfleet/tools';
+import { UsageError, type CliIo } from './io';
+
+/** An environment the CLI acts on: its outputs, its AWS clients and the operator's adapters. */
+export interface EnvironmentContext {
+  readonly environment: OperatorEnvironment;
+  readonly clients: AwsClients;
+  readonly ports: OperatorPorts;
+  /** Who is acting: recorded on every command and lease. */
+  readonly actor: string;
+  close(): void;
+}
+
+export function actorOf(io: CliIo, by: string | undefined): string {
+  if (by) return by;
+  if (io.env.GITHUB_ACTOR) return `${io.env.GITHUB_ACTOR} (GitHub Actions run ${io.env.GITHUB_RUN_ID ?? '?'})`;
+  return `${io.env.USER ?? userInfo().username}@${hostname()}`;
+}
+
+export function checkEnvironmentName(name: string | undefined): string {
+  if (!name || !(ENVIRONMENTS as readonly string[]).includes(name)) {
+    throw new UsageError(`environment = ${JSON.stringify(name ?? null)}: must be one of ${ENVIRONMENTS.join(', ')} (the first argument)`);
+  }
+  return name;
+}
+
+/**
+ * Opens an environment: its name is checked, its outputs file read (`--outputs`, else
+ * dist/outputs/<env>.json), and AWS clients made for its region. The local environment uses its moto
+ * (AWS_ENDPOINT_URL, or .local/moto.json); the SDK reads AWS_ENDPOINT_URL itself elsewhere too.
+ */
+export function openEnvironment(io: CliIo, name: string | undefined, options: { outputs?: string; by?: string }): EnvironmentContext {
+  const environment = checkEnvironmentName(name);
+  const config = loadEnvironmentConfig(environment);
+  const operatorEnvironment = readOperatorEnvironment(options.outputs ?? path.join(distRoot(), 'outputs', `${environment}.json`), environment);
+  const endpoint = config.localAws ? localEndpoint(io) : undefined;
+  const clients = createAwsClients({
+    region: config.localAws ? LOCAL_REGION : config.region,
+    ...(endpoint ? { endpoint, credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' } } : {}),
+  });
+  return { environment: operatorEnvironment, clients, ports: operatorPorts(operatorEnvironment, clients), actor: actorOf(io, options.by), close: () => destroyAwsClients(clients) };
+}
+
+function localEndpoint(io: CliIo): string {
+  const endpoint = io.env.AWS_ENDPOINT_URL;
+  if (endpoint?.startsWith('http://127.0.0.1')) return endpoint;
+  // The endpoint `nx run local:aws-up` recorded.
+  const moto = readMotoState();
+  if (!moto) throw new UsageError('local: the local AWS is not running; start it with `npx nx run local:aws-up` (or set AWS_ENDPOINT_URL to a moto on 127.0.0.1)');
+  return moto.endpoint;
+}
