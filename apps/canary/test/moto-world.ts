@@ -10,6 +10,7 @@ import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { CreateLaunchTemplateCommand, DescribeImagesCommand, DescribeSubnetsCommand, EC2Client } from '@aws-sdk/client-ec2';
 import { CreateListenerCommand, CreateLoadBalancerCommand, CreateRuleCommand, CreateTargetGroupCommand, ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { CreateTopicCommand, SNSClient } from '@aws-sdk/client-sns';
+import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { createAwsClients, parseOperatorEnvironment, type AwsClients, type OperatorEnvironment, type OperatorOutputs } from '@canaryfleet/rollout-aws';
 import { initialTrafficState, renderListenerActions, serializeTrafficState, type Release } from '@canaryfleet/traffic-state';
@@ -17,6 +18,11 @@ import { LOCAL_REGION, startMoto, type LocalAws } from '@canaryfleet/tools';
 
 export const ENVIRONMENT = 'dev';
 export const STABLE_RELEASE: Release = { modelVersion: 'tiny-llm-v1', serverImage: '123456789012.dkr.ecr.us-east-1.amazonaws.com/llm-server:1.4.2', amiId: 'ami-0123456789abcdef0' };
+
+/** The AMI the environment's AMI source parameter names: what a new release boots. */
+export const NEXT_AMI = 'ami-0fedcba9876543210';
+/** Model versions whose artifacts exist in the environment's artifact bucket. */
+export const MODELS_WITH_ARTIFACTS = ['tiny-llm-v1', 'tiny-llm-v2', 'tiny-llm-v3', ...Array.from({ length: 8 }, (_, i) => `tiny-llm-r${i + 1}`)];
 
 export interface MotoWorld {
   readonly aws: LocalAws;
@@ -40,6 +46,7 @@ export async function startMotoWorld(options: { fleetMetrics?: boolean } = {}): 
   const cloudWatch = new CloudWatchClient(config);
   const dynamoDb = new DynamoDBClient(config);
   const sns = new SNSClient(config);
+  const s3 = new S3Client({ ...config, forcePathStyle: true });
   const prefix = `cf-${ENVIRONMENT}`;
 
   const subnets = ((await ec2.send(new DescribeSubnetsCommand({ Filters: [{ Name: 'default-for-az', Values: ['true'] }] }))).Subnets ?? []).slice(0, 2);
@@ -82,6 +89,13 @@ export async function startMotoWorld(options: { fleetMetrics?: boolean } = {}): 
   await ssm.send(new PutParameterCommand({ Name: trafficStateParameter, Value: serializeTrafficState(state), Type: 'String' }));
   const amiParameters = { blue: `/canaryfleet/${ENVIRONMENT}/ami/blue`, green: `/canaryfleet/${ENVIRONMENT}/ami/green` };
   for (const colour of ['blue', 'green'] as const) await ssm.send(new PutParameterCommand({ Name: amiParameters[colour], Value: STABLE_RELEASE.amiId, Type: 'String' }));
+
+  // The AMI new releases boot, and the model artifacts of the versions a test may roll out.
+  const amiSourceParameter = `/canaryfleet/${ENVIRONMENT}/ami-source`;
+  await ssm.send(new PutParameterCommand({ Name: amiSourceParameter, Value: NEXT_AMI, Type: 'String' }));
+  const artifactBucket = `canaryfleet-${ENVIRONMENT}-models`;
+  await s3.send(new CreateBucketCommand({ Bucket: artifactBucket }));
+  for (const version of MODELS_WITH_ARTIFACTS) await s3.send(new PutObjectCommand({ Bucket: artifactBucket, Key: `models/${version}/weights.safetensors`, Body: 'weights' }));
 
   const tableName = `canaryfleet-${ENVIRONMENT}-rollouts`;
   await dynamoDb.send(
@@ -138,7 +152,7 @@ export async function startMotoWorld(options: { fleetMetrics?: boolean } = {}): 
     asg_names: asgNames,
     traffic_state_parameter: trafficStateParameter,
     fleet_ami_parameters: amiParameters,
-    release_defaults: { serverImage: STABLE_RELEASE.serverImage, amiSourceParameter: '/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64', modelArtifactUri: 's3://canaryfleet-dev-models/models' },
+    release_defaults: { serverImage: STABLE_RELEASE.serverImage, amiSourceParameter, modelArtifactUri: `s3://${artifactBucket}/models` },
     routing_policy: policy,
     fleet_capacity: { min: 2, max: 4, initial: 2 },
     alarm_names: alarmNames,
@@ -151,7 +165,7 @@ export async function startMotoWorld(options: { fleetMetrics?: boolean } = {}): 
   const outputsFile = path.join(mkdtempSync(path.join(tmpdir(), 'canary-outputs-')), `${ENVIRONMENT}.json`);
   const document = JSON.stringify({ environment: ENVIRONMENT, outputs }, null, 2);
   writeFileSync(outputsFile, document);
-  for (const client of [ec2, elbv2, autoScaling, ssm, cloudWatch, dynamoDb, sns]) client.destroy();
+  for (const client of [ec2, elbv2, autoScaling, ssm, cloudWatch, dynamoDb, sns, s3]) client.destroy();
   const clients = createAwsClients({ region: LOCAL_REGION, endpoint: aws.endpoint, maxAttempts: 4, credentials: config.credentials });
   return {
     aws,
