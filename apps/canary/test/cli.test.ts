@@ -111,5 +111,8 @@ describeMoto('the canary CLI on moto', () => {
     expect(aborted.out).toMatch(/Finished/);
     const status = JSON.parse((await cli(['status', ENVIRONMENT, '--json'])).out);
     expect(status).toMatchObject({ stage: 'done', outcome: { kind: 'rolled-back', cause: 'AbortRequested', by: 'dan' }, lease: null });
+    // The watchdog finds nothing to do, and says so without failing.
+    const watchdog = await cli(['resume', ENVIRONMENT, '--if-stalled']);
+    expect([watchdog.code, watchdog.err]).toEqual([0, 'dev: no rollout is running; nothing to resume\n']);
   }, 120_000);
 });
