@@ -30,9 +30,14 @@ export interface AwsClients {
   readonly s3: S3Client;
 }
 
+/** Per attempt; with 6 attempts and the adaptive mode's backoff (at most 20 s each) a call ends within ~180 s. */
+export const REQUEST_TIMEOUT_MS = 10_000;
+export const CONNECTION_TIMEOUT_MS = 3_000;
+
 export function createAwsClients(options: AwsClientOptions): AwsClients {
   // Throttling and transient errors retry in the SDK with backoff (safety rule 6), never in our loops.
-  const config = { region: options.region, retryMode: 'adaptive', maxAttempts: options.maxAttempts ?? 6, ...(options.endpoint ? { endpoint: options.endpoint } : {}), ...(options.credentials ? { credentials: options.credentials } : {}) };
+  // Request and connection timeouts bound how long an in-flight write can still land (ADR 0012).
+  const config = { region: options.region, retryMode: 'adaptive', maxAttempts: options.maxAttempts ?? 6, requestHandler: { requestTimeout: REQUEST_TIMEOUT_MS, connectionTimeout: CONNECTION_TIMEOUT_MS }, ...(options.endpoint ? { endpoint: options.endpoint } : {}), ...(options.credentials ? { credentials: options.credentials } : {}) };
   const dynamoDb = new DynamoDBClient(config);
   return {
     ssm: new SSMClient(config),

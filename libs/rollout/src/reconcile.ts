@@ -188,7 +188,8 @@ function onVerified(tick: Tick, kind: MoveKind, target: TrafficState): void {
     });
   } else if (kind === 'promote' || kind === 'roll-back') {
     const colour = kind === 'promote' ? tick.stable : tick.canary;
-    const until = isoSeconds(new Date((tick.nowSeconds + tick.spec.limits.drainSeconds) * 1000));
+    // The drain also outlasts the window in which a fenced-out writer's write can land: read back until then.
+    const until = isoSeconds(new Date((tick.nowSeconds + Math.max(tick.spec.limits.drainSeconds, tick.spec.limits.fencedWriteWindowSeconds)) * 1000));
     tick.update({ stage: 'drain', drain: { colour, until, scaledToZero: false } });
     const outcome = tick.record.outcome;
     if (kind === 'promote') tick.emit('Promoted', `Promoted ${tick.spec.release.modelVersion}: ${tick.canary} is the stable fleet; ${colour} drains until ${until}. ${outcome?.message ?? ''}`.trim(), { cause: outcome?.cause, by: outcome?.by });

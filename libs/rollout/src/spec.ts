@@ -23,6 +23,12 @@ export interface RolloutLimits {
   readonly metricsSettleSeconds: number;
   /** The target groups' deregistration delay: how long a fleet that lost its traffic drains. */
   readonly drainSeconds: number;
+  /**
+   * The longest a fenced-out writer's in-flight SSM or ELBv2 write can still land after its journal
+   * write (ADR 0012: SDK attempts x request timeout + backoff). A rollout's last traffic move is read
+   * back for at least this long before it finishes, so such a write is caught. @default 180
+   */
+  readonly fencedWriteWindowSeconds: number;
 }
 
 export const DEFAULT_LIMITS: Omit<RolloutLimits, 'drainSeconds'> = {
@@ -32,6 +38,7 @@ export const DEFAULT_LIMITS: Omit<RolloutLimits, 'drainSeconds'> = {
   maxUnjudgedSeconds: 900,
   metricsShortfallPauseSeconds: 600,
   metricsSettleSeconds: 120,
+  fencedWriteWindowSeconds: 180,
 };
 
 export const LIMIT_RANGES: Readonly<Record<keyof RolloutLimits, { readonly min: number; readonly max: number }>> = {
@@ -42,6 +49,7 @@ export const LIMIT_RANGES: Readonly<Record<keyof RolloutLimits, { readonly min: 
   metricsShortfallPauseSeconds: { min: 1, max: 6 * 3600 },
   metricsSettleSeconds: { min: 0, max: 900 },
   drainSeconds: { min: 0, max: 3600 },
+  fencedWriteWindowSeconds: { min: 0, max: 3600 },
 };
 
 /** Which CloudWatch series the judge reads (docs/rollout.md, "Metrics"). */

@@ -72,6 +72,28 @@ describe('rule 1: every move is journaled, written, then read back; not verified
   });
 });
 
+describe('rule 1: the window of a fenced-out writer', () => {
+  test('a rollout reads back its last move for the whole window before it finishes, however short the drain', () => {
+    const world = new World();
+    const spec = testSpec({ limits: { ...testSpec().limits, drainSeconds: 30, fencedWriteWindowSeconds: 180 } });
+    const driver = new Driver(world, spec);
+    driver.runUntil(stepStarted(1));
+    world.commands.push({ seq: 1, kind: 'abort', by: 'bob', reason: 'stop', at: '2026-11-29T12:02:00Z' });
+    driver.runUntil(reasonSeen('RolledBack'));
+    const rolledBack = Date.parse(driver.events.find((e) => e.reason === 'RolledBack')?.at ?? '');
+    // The old holder's write of a canary share lands 120 s later, inside the window: caught and overwritten.
+    world.advance(120);
+    world.trafficState = { ...world.trafficState, revision: world.trafficState.revision + 1, phase: 'canary', canaryPerMille: 50 };
+    world.listener = world.rendered(world.trafficState);
+    driver.runUntil(done);
+    expect(driver.reasons()).toContain('ExternalChangeOverwritten');
+    const zero = world.applied.find((a) => a.action.type === 'set-capacity' && a.action.colour === 'green' && a.action.desired === 0 && a.at > rolledBack);
+    expect(((zero?.at ?? 0) - rolledBack) / 1000).toBeGreaterThanOrEqual(180);
+    expect(world.trafficState).toMatchObject({ phase: 'idle', stable: 'blue' });
+    expectSingleForwardToStable(world);
+  });
+});
+
 describe('rule 2: a listener changed behind the operator is never silently overwritten', () => {
   test('it pauses with an event naming what differs, and writes nothing', () => {
     const world = new World();
