@@ -37,9 +37,6 @@ export const EVENT_REASONS = [
   'Draining',
   'FleetScaledToZero',
   'Finished',
-  'TransientError',
-  'CredentialsExpired',
-  'LeaseLost',
 ] as const;
 export type EventReason = (typeof EVENT_REASONS)[number];
 
@@ -68,7 +65,6 @@ export const NOTIFIED_REASONS: ReadonlySet<EventReason> = new Set<EventReason>([
   'StepStarted',
   'Paused',
   'TrafficVerifyFailed',
-  'CredentialsExpired',
   'Promoted',
   'RolledBack',
   'Finished',
@@ -86,9 +82,6 @@ const WARNING: ReadonlySet<EventReason> = new Set<EventReason>([
   'TrafficStateUnreadable',
   'ExternalChangeOverwritten',
   'Paused',
-  'TransientError',
-  'CredentialsExpired',
-  'LeaseLost',
 ]);
 
 export function severityOf(reason: EventReason): EventSeverity {
