@@ -1,7 +1,8 @@
+import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { requireIntegrationTools } from '@canaryfleet/tools';
+import { requireIntegrationTools, WORKSPACE_ROOT } from '@canaryfleet/tools';
 import { operatorPorts } from '@canaryfleet/rollout-aws';
 import { runCli } from '../src/cli';
 import { ENVIRONMENT, NEXT_AMI, startMotoWorld, type MotoWorld } from './moto-world';
@@ -115,4 +116,16 @@ describeMoto('the canary CLI on moto', () => {
     const watchdog = await cli(['resume', ENVIRONMENT, '--if-stalled']);
     expect([watchdog.code, watchdog.err]).toEqual([0, 'dev: no rollout is running; nothing to resume\n']);
   }, 120_000);
+
+  test('on a terminal, status --watch draws the view in place (log-update), as a person sees it', () => {
+    // `script` gives the CLI a pseudo-terminal, so stdout.isTTY is true as in a person's shell.
+    const command = `stty cols 160 rows 40; node apps/canary/bin/canary.js status ${ENVIRONMENT} --watch --outputs ${world.outputsFile}`;
+    const result = spawnSync('script', ['-qec', command, '/dev/null'], { cwd: WORKSPACE_ROOT, encoding: 'utf8', env: { ...process.env, ...world.aws.env, TERM: 'xterm-256color' }, timeout: 60_000 });
+    expect(result.status).toBe(4);
+    expect(result.stdout).toMatch(/canary dev — rollout r-\S+ of tiny-llm-v3/);
+    expect(result.stdout).toMatch(/ROLLED-BACK \(AbortRequested, by dan\): Aborted by dan: wrong release/);
+    expect(result.stdout).toMatch(/last events:[\s\S]*Finished: Rollout/);
+    // log-update hides the cursor while it redraws and shows it again when done.
+    expect(result.stdout).toContain('\u001b[?25l');
+  }, 60_000);
 });

@@ -8,7 +8,8 @@ export type ViewMode = 'json' | 'terminal' | 'lines';
 
 export function viewMode(io: CliIo, json: boolean): ViewMode {
   if (json) return 'json';
-  return io.stdout.isTTY ? 'terminal' : 'lines';
+  // A terminal of no width (a pseudo-terminal nobody sized) cannot show the view: plain lines instead.
+  return io.stdout.isTTY && (io.stdout.columns ?? 0) > 0 ? 'terminal' : 'lines';
 }
 
 type LogUpdate = ((text: string) => void) & { done(): void };
