@@ -12,7 +12,7 @@ import { CreateListenerCommand, CreateLoadBalancerCommand, CreateRuleCommand, Cr
 import { CreateTopicCommand, SNSClient } from '@aws-sdk/client-sns';
 import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
-import { createAwsClients, parseOperatorEnvironment, type AwsClients, type OperatorEnvironment, type OperatorOutputs } from '@canaryfleet/rollout-aws';
+import { createAwsClients, parseOperatorEnvironment, ROLLOUT_TABLE_KEYS, type AwsClients, type OperatorEnvironment, type OperatorOutputs } from '@canaryfleet/rollout-aws';
 import { initialTrafficState, renderListenerActions, serializeTrafficState, type Release } from '@canaryfleet/traffic-state';
 import { LOCAL_REGION, startMoto, type LocalAws } from '@canaryfleet/tools';
 
@@ -102,14 +102,7 @@ export async function startMotoWorld(options: { fleetMetrics?: boolean } = {}): 
     new CreateTableCommand({
       TableName: tableName,
       BillingMode: 'PAY_PER_REQUEST',
-      AttributeDefinitions: [
-        { AttributeName: 'pk', AttributeType: 'S' },
-        { AttributeName: 'sk', AttributeType: 'S' },
-      ],
-      KeySchema: [
-        { AttributeName: 'pk', KeyType: 'HASH' },
-        { AttributeName: 'sk', KeyType: 'RANGE' },
-      ],
+      ...ROLLOUT_TABLE_KEYS,
     }),
   );
   const topicArn = (await sns.send(new CreateTopicCommand({ Name: `${prefix}-alarms` }))).TopicArn as string;

@@ -9,7 +9,7 @@ export { Fleets, type FleetNames } from './fleets';
 export { MetricReader, metricQueries, toDatapoints, type MetricReaderTargets } from './metric-reader';
 export { AlarmStates } from './alarm-states';
 export { Notifier } from './notifier';
-export { RolloutStore, LeaseHeldError, LeaseLostError, isMissingTable, type Lease, type LeaseView, type StoredRollout, type RolloutSummary } from './rollout-store';
+export { RolloutStore, ROLLOUT_TABLE_KEYS, LeaseHeldError, LeaseLostError, isMissingTable, type Lease, type LeaseView, type StoredRollout, type RolloutSummary } from './rollout-store';
 export { operatorPorts, metricSourcesOf, type OperatorPorts } from './operator-ports';
 export { RolloutController, CredentialsExpiredError, SYSTEM_CLOCK, type Clock, type ControllerOptions } from './controller';
 export { buildRolloutSpec, WARMUP_ALARM_KINDS, type SpecInput } from './rollout-spec';

@@ -1,4 +1,4 @@
-import { ConditionalCheckFailedException, ResourceNotFoundException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { ConditionalCheckFailedException, ResourceNotFoundException, TransactionCanceledException, type CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Command, CommandKind, JudgedInterval, RolloutEvent, RolloutRecord, RolloutSpec } from '@canaryfleet/rollout';
 
@@ -40,6 +40,21 @@ export interface RolloutSummary {
   readonly stage: RolloutRecord['stage'];
   readonly outcome: RolloutRecord['outcome'];
 }
+
+/**
+ * The table's keys as CreateTable takes them: what Terraform creates (with on-demand billing,
+ * encryption, point-in-time recovery and TTL on `expiresAt`), and what tests create on moto.
+ */
+export const ROLLOUT_TABLE_KEYS: Pick<CreateTableCommandInput, 'AttributeDefinitions' | 'KeySchema'> = {
+  AttributeDefinitions: [
+    { AttributeName: 'pk', AttributeType: 'S' },
+    { AttributeName: 'sk', AttributeType: 'S' },
+  ],
+  KeySchema: [
+    { AttributeName: 'pk', KeyType: 'HASH' },
+    { AttributeName: 'sk', KeyType: 'RANGE' },
+  ],
+};
 
 /** A second writer is refused, naming who holds the environment and since when (safety rule 5). */
 export class LeaseHeldError extends Error {

@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { CreateTableCommand } from '@aws-sdk/client-dynamodb';
-import { createAwsClients, destroyAwsClients, RolloutStore, type AwsClients } from '@canaryfleet/rollout-aws';
+import { createAwsClients, destroyAwsClients, ROLLOUT_TABLE_KEYS, RolloutStore, type AwsClients } from '@canaryfleet/rollout-aws';
 import { requireIntegrationTools } from '../../local-aws/integration-guard';
 import { LOCAL_REGION, startMoto, type LocalAws } from '../../local-aws/moto';
 import { refuseDuringRollout, rolloutSensitiveChanges } from '../rollout-guard';
@@ -57,14 +57,7 @@ describeMoto('rule 7: deploy refuses while a rollout runs, through the same leas
       new CreateTableCommand({
         TableName: 'canaryfleet-local-rollouts',
         BillingMode: 'PAY_PER_REQUEST',
-        AttributeDefinitions: [
-          { AttributeName: 'pk', AttributeType: 'S' },
-          { AttributeName: 'sk', AttributeType: 'S' },
-        ],
-        KeySchema: [
-          { AttributeName: 'pk', KeyType: 'HASH' },
-          { AttributeName: 'sk', KeyType: 'RANGE' },
-        ],
+        ...ROLLOUT_TABLE_KEYS,
       }),
     );
     const store = new RolloutStore(clients.documents, 'canaryfleet-local-rollouts', 'local');
