@@ -1,4 +1,5 @@
 import { DescribeAutoScalingGroupsCommand } from '@aws-sdk/client-auto-scaling';
+import { SetAlarmStateCommand } from '@aws-sdk/client-cloudwatch';
 import { ModifyListenerCommand } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { isoSeconds, type RolloutEvent } from '@canaryfleet/rollout';
 import {
@@ -204,5 +205,23 @@ describeMoto('the controller on moto', () => {
     const state = await fresh.trafficState.read();
     expect(state.kind === 'ok' && listenerDifferences(renderListenerActions(state.state, { weighted: world.environment.outputs.target_group_arns, pinned: world.environment.outputs.pinned_target_group_arns }, world.environment.outputs.routing_policy), listener)).toEqual([]);
     for (const client of Object.values(clients)) client.destroy();
+  }, 120_000);
+
+  test('rule 3: a canary alarm in ALARM rolls back within one step, verified on the listener', async () => {
+    const { ports, traffic, spec, stable, canary } = await setup();
+    const controller = await startRollout(ports, spec, 'alice@test', traffic);
+    while (controller.record.stage !== 'step') await controller.tick().then(() => traffic.advance(5));
+    const alarm = world.environment.outputs.alarm_names[canary].target_5xx;
+    await world.clients.cloudWatch.send(new SetAlarmStateCommand({ AlarmName: alarm, StateValue: 'ALARM', StateReason: 'test: canary 5xx' }));
+    const result = await controller.tick();
+    expect(result.events.map((e) => e.reason).slice(0, 2)).toEqual(['CanaryAlarm', 'TrafficMoveStarted']);
+    await controller.tick();
+    expect(controller.record.outcome).toMatchObject({ kind: 'rolled-back', cause: 'CanaryAlarm' });
+    expect(controller.record.stage).toBe('drain');
+    const listener = await ports.router.read();
+    expect(canonicalAction(listener.defaultActions[0])).toEqual({ type: 'forward', targets: [{ arn: world.environment.outputs.target_group_arns[stable], weight: 1 }], stickinessSeconds: null });
+    await world.clients.cloudWatch.send(new SetAlarmStateCommand({ AlarmName: alarm, StateValue: 'OK', StateReason: 'test' }));
+    await controller.run();
+    await expectIdleOn(ports, stable);
   }, 120_000);
 });

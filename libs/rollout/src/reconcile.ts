@@ -87,6 +87,9 @@ function judgeDueIntervals(tick: Tick): void {
       ? { canary: previous.canary + interval.counts.canary.alb.requests, total: previous.total + interval.counts.canary.alb.requests + interval.counts.baseline.alb.requests }
       : previous;
     const check = canaryRequestShortfall(stepRequests.canary, stepRequests.total, tick.share);
+    // A metric with no data on either fleet (say, fleets that publish nothing) can never show promotion evidence.
+    const silent = decision.metrics.filter((m) => m.stale).map((m) => m.metric);
+    const credible = !check.shortfall && silent.length === 0;
     tick.judged.push({ start: interval.start, end: interval.end, canaryPerMille: tick.share, counts: interval.counts, observation, decision });
     tick.update({
       judging: {
@@ -95,11 +98,11 @@ function judgeDueIntervals(tick: Tick): void {
         watermark: interval.end,
         latest: decision,
         stepRequests,
-        lastEvidenceAt: check.shortfall ? tick.record.judging.lastEvidenceAt : isoSeconds(new Date(interval.end * 1000)),
+        lastEvidenceAt: credible ? isoSeconds(new Date(interval.end * 1000)) : tick.record.judging.lastEvidenceAt,
       },
     });
     tick.emit('IntervalJudged', `Interval ${decision.t} s: ${decision.decision}: ${decision.reason}`, { t: decision.t, decision: decision.decision, canaryRequests: interval.counts.canary.alb.requests, baselineRequests: interval.counts.baseline.alb.requests });
-    trackShortfall(tick, check);
+    trackShortfall(tick, check, silent);
     if (decision.decision === 'rollback') {
       rollBackNow(tick, 'JudgeRollback', `The judge decided to roll back: ${decision.reason}`);
       return;
@@ -107,18 +110,18 @@ function judgeDueIntervals(tick: Tick): void {
   }
 }
 
-function trackShortfall(tick: Tick, check: ReturnType<typeof canaryRequestShortfall>): void {
-  if (!check.shortfall) {
+function trackShortfall(tick: Tick, check: ReturnType<typeof canaryRequestShortfall>, silent: readonly string[]): void {
+  if (!check.shortfall && silent.length === 0) {
     if (tick.record.shortfallSince !== null) tick.emit('MetricsRecovered', `Canary metrics match the share again (${check.observed} requests, about ${Math.round(check.expected)} expected)`);
     tick.update({ shortfallSince: null });
     return;
   }
   if (tick.record.shortfallSince === null) {
     tick.update({ shortfallSince: tick.now });
-    tick.emit('MetricsShortfall', `The canary reported ${check.observed} requests in this step where ${formatShare(tick.share)} of the traffic means about ${Math.round(check.expected)} (P <= ${check.probabilityBound.toExponential(1)}): no promotion until its metrics arrive`, {
-      observed: check.observed,
-      expected: check.expected,
-    });
+    const why = check.shortfall
+      ? `the canary reported ${check.observed} requests in this step where ${formatShare(tick.share)} of the traffic means about ${Math.round(check.expected)} (P <= ${check.probabilityBound.toExponential(1)})`
+      : `no data on either fleet for ${silent.join(', ')}`;
+    tick.emit('MetricsShortfall', `Metrics missing: ${why}; no promotion until they arrive`, { observed: check.observed, expected: check.expected, silentMetrics: silent });
   }
 }
 

@@ -185,6 +185,17 @@ describe('rule 4: too few canary metrics for the share -> no promotion; past a l
     expect(driver.reasons()).not.toContain('JudgePromote');
   });
 
+  test('fleet metrics the judge expects that never arrive: no promotion, a pause, then a rollback', () => {
+    const world = new World();
+    const driver = new Driver(world, testSpec({ metricSources: { fleet: true, albSlowThresholdSeconds: null } }));
+    driver.runUntil(done);
+    const shortfall = driver.events.find((e) => e.reason === 'MetricsShortfall');
+    expect(shortfall?.data?.silentMetrics).toEqual(['slow-requests', 'quality']);
+    expect(driver.reasons()).toContain('Paused');
+    expect(driver.reasons()).not.toContain('JudgePromote');
+    expect(driver.record.outcome?.cause).toBe('UnjudgedTooLong');
+  });
+
   test('empty canary minutes at 0.1 % with little traffic are normal', () => {
     const world = new World();
     world.requestsPerMinute = 600;
