@@ -53,11 +53,15 @@ export function reportHtml(input: ReportInput): string {
   const outcome = record.outcome;
   const decision = outcome ? `${outcome.kind === 'promoted' ? 'Promoted' : 'Rolled back'} at ${outcome.at} by ${outcome.by} (${outcome.cause}): ${outcome.message}` : `Not decided yet: stage ${record.stage}${record.paused ? `, paused: ${record.paused.reason}` : ''}`;
   const latest = record.judging.latest;
+  const sources = spec.metricSources;
   const charts = [
     shareChart(input),
     perInterval('Error rate per interval (target 5XX + connection errors / requests, weighted groups)', 'errors / request', (s) => ratio(s.alb.errors, Math.max(s.alb.requests, s.alb.errors)), input),
-    perInterval('Slow requests per interval (latency above the threshold)', 'slow / request', (s) => ratio(s.fleet.slow + s.alb.slow, Math.max(s.fleet.requests, s.alb.requests)), input),
-    perInterval('Output quality per interval (mean score)', 'mean score', (s) => ratio(s.fleet.qualitySum, s.fleet.qualityCount), input),
+    // Latency and quality only where the environment measures them (fleet-published counts, or ALB's TC on AWS).
+    ...(sources.fleet || sources.albSlowThresholdSeconds !== null
+      ? [perInterval('Slow requests per interval (latency above the threshold)', 'slow / request', (s) => (sources.fleet ? ratio(s.fleet.slow, s.fleet.requests) : ratio(s.alb.slow, s.alb.requests)), input)]
+      : []),
+    ...(sources.fleet ? [perInterval('Output quality per interval (mean score)', 'mean score', (s) => ratio(s.fleet.qualitySum, s.fleet.qualityCount), input)] : []),
     ...evidenceCharts(input),
   ];
   const evidenceRows = (latest?.metrics ?? [])
@@ -89,6 +93,7 @@ ${latest ? `<p>The judge's last word (interval ${latest.t} s): ${escapeHtml(`${l
 ${evidenceRows}
 </table>
 <h2>Charts</h2>
+${sources.fleet ? '' : '<p>Latency and output quality are not measured in this environment (no fleet-published metrics).</p>'}
 ${charts.map((svg) => `<figure>${svg}</figure>`).join('\n')}
 <h2>Events</h2>
 <table><tr><th>time</th><th>reason</th><th>step</th><th>share</th><th>message</th></tr>
