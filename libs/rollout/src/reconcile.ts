@@ -10,6 +10,7 @@ import type { Observations } from './observations';
 import type { MoveKind, RolloutRecord } from './record';
 import type { RolloutSpec } from './spec';
 import { epochSeconds, isoSeconds, OPERATOR_WRITER, Tick } from './tick';
+import { sameDocument } from './traffic-documents';
 import { aboveObserved, checkSteadyState, currentDocument, startMove, verifyMove } from './traffic-moves';
 
 export interface ReconcileInput {
@@ -55,6 +56,7 @@ function applyCommands(tick: Tick): void {
     if (command.kind === 'pause') tick.pause(`paused by ${command.by}: ${command.reason}`, command.by);
     else if (command.kind === 'resume') {
       if (tick.record.paused) tick.emit('Resumed', `Resumed by ${command.by}: ${command.reason} (was: ${tick.record.paused.reason})`, { by: command.by });
+      adoptObservedTrafficState(tick, command.by);
       // A shortfall that paused starts its clock again; a cause that lasts pauses again on the next check.
       tick.update({ paused: null, shortfallSince: tick.record.shortfallSince === null ? null : tick.now });
     } else if (command.kind === 'promote') {
@@ -64,6 +66,21 @@ function applyCommands(tick: Tick): void {
       tick.update({ requests: { ...tick.record.requests, abort: { by: command.by, reason: command.reason } } });
     }
   }
+}
+
+/**
+ * A person who resumes after a foreign change accepts the traffic state as it is, if it is still this
+ * rollout's (same rollout id, same releases, a revision not behind ours); anything else stays a pause.
+ */
+function adoptObservedTrafficState(tick: Tick, by: string): void {
+  const observed = tick.observed.trafficState;
+  const ours = tick.record.trafficState;
+  if (observed.kind !== 'ok' || !ours || tick.record.move || sameDocument(observed.state, ours)) return;
+  const state = observed.state;
+  const same = state.rolloutId === ours.rolloutId && state.revision >= ours.revision && JSON.stringify(state.releases) === JSON.stringify(ours.releases) && state.stable === ours.stable;
+  if (!same) return;
+  tick.update({ trafficState: state });
+  tick.emit('Resumed', `${by} accepted traffic state revision ${state.revision} as written by ${state.updatedBy}`, { by, revision: state.revision });
 }
 
 /** Whether the canary carries (or is about to carry) weighted traffic and has not lost or won yet. */
@@ -279,6 +296,12 @@ function progress(tick: Tick): void {
       tick.emit('FleetScaledToZero', `${drain.colour} has no instances left`);
       tick.update({ stage: 'finish' });
       startFinish(tick);
+      return;
+    }
+    case 'promote': {
+      // The promotion move was dropped by a pause (a foreign traffic-state write during it): once resumed, move again.
+      const base = currentDocument(tick);
+      if (base?.phase === 'canary') startMove(tick, 'promote', aboveObserved(tick, promote(base, tick.writer)));
       return;
     }
     case 'finish':

@@ -254,6 +254,25 @@ describe('people', () => {
     expect(driver.record.outcome?.kind).toBe('promoted');
   });
 
+  test('a traffic-state write by someone else during the promotion pauses it; resume promotes', () => {
+    const world = new World();
+    const driver = new Driver(world);
+    driver.runUntil(reasonSeen('JudgePromote'), { every: 10 });
+    expect(driver.record.move?.kind).toBe('promote');
+    // Someone writes the last canary state back over the promotion, with a higher revision.
+    const canaryState = driver.record.trafficState;
+    if (!canaryState) throw new Error('no verified state');
+    world.trafficState = { ...canaryState, revision: world.trafficState.revision + 5, updatedBy: 'someone' };
+    world.listener = world.rendered(world.trafficState);
+    driver.tick();
+    expect(driver.record.paused?.reason).toMatch(/^TrafficStateChangedExternally/);
+    world.commands.push({ seq: 1, kind: 'resume', by: 'erin', reason: 'checked', at: '2026-11-29T13:00:00Z' });
+    driver.tick();
+    expect(driver.record.move?.kind).toBe('promote');
+    driver.runUntil(done);
+    expect(world.trafficState).toMatchObject({ phase: 'idle', stable: 'green' });
+  });
+
   test('commands are applied once, however often they are observed', () => {
     const world = new World();
     const driver = new Driver(world);
