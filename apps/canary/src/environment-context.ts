@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { hostname, userInfo } from 'node:os';
-import { createAwsClients, destroyAwsClients, operatorPorts, readOperatorEnvironment, type AwsClients, type OperatorEnvironment, type OperatorPorts } from '@canaryfleet/rollout-aws';
+import { adoptLegacyTrafficState, createAwsClients, destroyAwsClients, operatorPorts, readOperatorEnvironment, type AwsClients, type OperatorEnvironment, type OperatorPorts } from '@canaryfleet/rollout-aws';
 import { distRoot, ENVIRONMENTS, loadEnvironmentConfig, LOCAL_REGION, readMotoState } from '@canaryfleet/tools';
 import { UsageError, type CliIo } from './io';
 
@@ -29,10 +29,10 @@ export function checkEnvironmentName(name: string | undefined): string {
 
 /**
  * Opens an environment: its name is checked, its outputs file read (`--outputs`, else
- * dist/outputs/<env>.json), and AWS clients made for its region. The local environment uses its moto
+ * dist/outputs/<env>.json), AWS clients made for its region, and a version-1 traffic state adopted. The local environment uses its moto
  * (AWS_ENDPOINT_URL, or .local/moto.json); the SDK reads AWS_ENDPOINT_URL itself elsewhere too.
  */
-export function openEnvironment(io: CliIo, name: string | undefined, options: { outputs?: string; by?: string }): EnvironmentContext {
+export async function openEnvironment(io: CliIo, name: string | undefined, options: { outputs?: string; by?: string }, now: Date = new Date()): Promise<EnvironmentContext> {
   const environment = checkEnvironmentName(name);
   const config = loadEnvironmentConfig(environment);
   const operatorEnvironment = readOperatorEnvironment(options.outputs ?? path.join(distRoot(), 'outputs', `${environment}.json`), environment);
@@ -41,7 +41,16 @@ export function openEnvironment(io: CliIo, name: string | undefined, options: { 
     region: config.localAws ? LOCAL_REGION : config.region,
     ...(endpoint ? { endpoint, credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' } } : {}),
   });
-  return { environment: operatorEnvironment, clients, ports: operatorPorts(operatorEnvironment, clients), actor: actorOf(io, options.by), close: () => destroyAwsClients(clients) };
+  const context = { environment: operatorEnvironment, clients, ports: operatorPorts(operatorEnvironment, clients), actor: actorOf(io, options.by), close: () => destroyAwsClients(clients) };
+  try {
+    // An environment deployed before ADR 0007 holds a version-1 traffic state: the first command adopts it.
+    const adopted = await adoptLegacyTrafficState(context.ports, operatorEnvironment, context.actor, now);
+    if (adopted) io.stderr.write(`${environment}: adopted the version-1 traffic state as revision ${adopted.revision} (phase ${adopted.phase}${adopted.rolloutId ? `, rollout ${adopted.rolloutId}` : ''})\n`);
+  } catch (error) {
+    context.close();
+    throw error;
+  }
+  return context;
 }
 
 function localEndpoint(io: CliIo): string {

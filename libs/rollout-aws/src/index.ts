@@ -15,3 +15,4 @@ export { RolloutController, CredentialsExpiredError, SYSTEM_CLOCK, type Clock, t
 export { buildRolloutSpec, WARMUP_ALARM_KINDS, type SpecInput } from './rollout-spec';
 export { startRollout, resumeRollout, abortRollout, NoActiveRolloutError, DEFAULT_LEASE_SECONDS } from './rollout-session';
 export { resolveRelease, artifactLocation, ReleaseError } from './release-preflight';
+export { adoptLegacyTrafficState } from './legacy-adoption';

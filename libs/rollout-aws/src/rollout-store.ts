@@ -95,6 +95,7 @@ function cancelledByCondition(error: unknown): boolean {
  *   ROLLOUT#<id>   INTERVAL#<t>          one judged interval (replayed into the judge on resume)
  *   ROLLOUT#<id>   COMMANDS              the command counter
  *   ROLLOUT#<id>   COMMAND#<seq>         one person's request (pause, resume, promote, abort)
+ *   ENV#<env>      ADOPTION#<revision>   a version-1 traffic state and the document it became (ADR 0007)
  */
 export class RolloutStore {
   constructor(
@@ -308,6 +309,17 @@ export class RolloutStore {
       const record = JSON.parse(item.record as string) as RolloutRecord;
       return { rolloutId: spec.rolloutId, modelVersion: spec.release.modelVersion, startedBy: spec.startedBy, startedAt: spec.startedAt, stage: record.stage, outcome: record.outcome };
     });
+  }
+
+  /** Journals the adoption of a version-1 traffic state (ADR 0007) before the adopted document is written. */
+  async recordAdoption(legacy: unknown, adopted: { readonly revision: number }, by: string): Promise<void> {
+    await this.documents.send(
+      new PutCommand({
+        TableName: this.tableName,
+        Item: { pk: this.envKey, sk: `ADOPTION#${pad(adopted.revision, 10)}`, legacy: JSON.stringify(legacy), adopted: JSON.stringify(adopted), by, at: iso(this.now().getTime()) },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      }),
+    );
   }
 
   /** A person's request; anyone may append one (not fenced): the lease holder applies it on its next step. */

@@ -1,5 +1,5 @@
 import { GetParameterCommand, ParameterNotFound, PutParameterCommand, type SSMClient } from '@aws-sdk/client-ssm';
-import { serializeTrafficState, trafficStateProblems, trafficStateSchema, type FleetColour, type TrafficState } from '@canaryfleet/traffic-state';
+import { InvalidTrafficStateError, parseStoredTrafficState, serializeTrafficState, type FleetColour, type StoredTrafficState, type TrafficState } from '@canaryfleet/traffic-state';
 import type { ObservedTrafficState } from '@canaryfleet/rollout';
 
 /** The environment's traffic-state parameter (SSM String, DESIGN.md #3): read and written whole. */
@@ -9,19 +9,34 @@ export class TrafficStateParameter {
     readonly name: string,
   ) {}
 
-  async read(): Promise<ObservedTrafficState> {
+  /** The parameter's value; null when there is no parameter. */
+  private async value(): Promise<string | null> {
     try {
-      const { Parameter } = await this.ssm.send(new GetParameterCommand({ Name: this.name }));
-      let document: unknown;
-      try {
-        document = JSON.parse(Parameter?.Value ?? '');
-      } catch (error) {
-        return { kind: 'invalid', problems: [`(document): must be JSON (${(error as Error).message})`] };
-      }
-      const problems = trafficStateProblems(document);
-      return problems.length > 0 ? { kind: 'invalid', problems } : { kind: 'ok', state: trafficStateSchema.parse(document) };
+      return (await this.ssm.send(new GetParameterCommand({ Name: this.name }))).Parameter?.Value ?? '';
     } catch (error) {
-      if (error instanceof ParameterNotFound) return { kind: 'missing' };
+      if (error instanceof ParameterNotFound) return null;
+      throw error;
+    }
+  }
+
+  /** What the parameter holds, current or version 1 (ADR 0007); null without a parameter; throws on an invalid document. */
+  async readStored(): Promise<StoredTrafficState | null> {
+    const value = await this.value();
+    return value === null ? null : parseStoredTrafficState(value, this.name);
+  }
+
+  /** The current document as the reconcile step observes it; a version-1 document is not one yet. */
+  async read(): Promise<ObservedTrafficState> {
+    const value = await this.value();
+    if (value === null) return { kind: 'missing' };
+    try {
+      const stored = parseStoredTrafficState(value, this.name);
+      if (stored.schemaVersion === 1) {
+        return { kind: 'invalid', problems: [`schemaVersion = 1: revision ${stored.legacy.revision} is a version-1 document the operator has not adopted yet; any canary command adopts it (docs/traffic-state.md)`] };
+      }
+      return { kind: 'ok', state: stored.state };
+    } catch (error) {
+      if (error instanceof InvalidTrafficStateError) return { kind: 'invalid', problems: error.problems };
       throw error;
     }
   }

@@ -6,7 +6,7 @@ import type { CliIo } from '../io';
 /** `canary history`: every rollout of the environment, oldest first, with how it ended and why. */
 export async function historyCommand(io: CliIo, args: readonly string[]): Promise<number> {
   const { positionals, values } = parse('history', args, {});
-  const ctx = openEnvironment(io, positionals[0], values);
+  const ctx = await openEnvironment(io, positionals[0], values);
   try {
     const rollouts = await ctx.ports.store.history();
     for (const r of rollouts) {

@@ -13,7 +13,7 @@ const time = (seconds: number | null) => (seconds === null ? 'not within an hour
 export async function planCommand(io: CliIo, args: readonly string[], clock: Clock): Promise<number> {
   const { positionals, values } = parse('plan', args, START_OPTIONS);
   const schedule = parseScheduleOptions(values);
-  const ctx = openEnvironment(io, positionals[0], values);
+  const ctx = await openEnvironment(io, positionals[0], values, clock.now());
   try {
     const checked = await preflight(ctx, { model: values.model, image: values.image, schedule, allowUnderpowered: values['allow-underpowered'], now: clock.now() });
     if (values.json) {

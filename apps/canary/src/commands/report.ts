@@ -11,7 +11,7 @@ import { selectRollout } from './status';
 export async function reportCommand(io: CliIo, args: readonly string[]): Promise<number> {
   const { positionals, values } = parse('report', args, { rollout: { type: 'string' }, out: { type: 'string' } });
   if (!values.out) throw new UsageError('canary report: --out FILE is required (the HTML file to write)');
-  const ctx = openEnvironment(io, positionals[0], values);
+  const ctx = await openEnvironment(io, positionals[0], values);
   try {
     const stored = await selectRollout(ctx.ports, ctx.environment.name, values.rollout);
     const [intervals, events] = await Promise.all([ctx.ports.store.intervals(stored.spec.rolloutId), ctx.ports.store.events(stored.spec.rolloutId)]);

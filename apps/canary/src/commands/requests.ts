@@ -12,7 +12,7 @@ import type { CliIo } from '../io';
 export async function requestCommand(io: CliIo, kind: Extract<CommandKind, 'pause' | 'promote' | 'resume'>, args: readonly string[]): Promise<number> {
   const { positionals, values } = parse(kind, args, { reason: { type: 'string' }, 'skip-analysis': { type: 'boolean', default: false } });
   const reason = requiredReason(kind, values.reason);
-  const ctx = openEnvironment(io, positionals[0], values);
+  const ctx = await openEnvironment(io, positionals[0], values);
   try {
     const active = await ctx.ports.store.activeRollout();
     if (!active?.activeRollout) throw new NoActiveRolloutError(ctx.environment.name, kind);

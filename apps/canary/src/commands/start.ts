@@ -60,7 +60,7 @@ export async function startCommand(io: CliIo, args: readonly string[], clock: Cl
   const limits = parseLimitOptions(values.limit);
   const tickSeconds = durationOption('--tick', values.tick, 10, { min: 1, max: 60 });
   const leaseSeconds = durationOption('--lease', values.lease, DEFAULT_LEASE_SECONDS, { min: 10, max: 3600 });
-  const ctx = openEnvironment(io, positionals[0], values);
+  const ctx = await openEnvironment(io, positionals[0], values, clock.now());
   try {
     const now = clock.now();
     const checked = await preflight(ctx, { model: values.model, image: values.image, schedule, allowUnderpowered: values['allow-underpowered'], now });

@@ -19,7 +19,7 @@ export async function selectRollout(ports: OperatorPorts, environment: string, r
 /** `canary status [--watch] [--json]`: where a rollout is; `--watch` follows it from the journal until it ends. */
 export async function statusCommand(io: CliIo, args: readonly string[], clock: Clock): Promise<number> {
   const { positionals, values } = parse('status', args, { watch: { type: 'boolean', default: false }, rollout: { type: 'string' } });
-  const ctx = openEnvironment(io, positionals[0], values);
+  const ctx = await openEnvironment(io, positionals[0], values, clock.now());
   try {
     let stored = await selectRollout(ctx.ports, ctx.environment.name, values.rollout);
     const lease = await ctx.ports.store.readLease();

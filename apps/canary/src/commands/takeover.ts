@@ -16,7 +16,7 @@ const TAKEOVER_OPTIONS = { reason: { type: 'string' }, tick: { type: 'string' },
  */
 export async function resumeCommand(io: CliIo, args: readonly string[], clock: Clock): Promise<number> {
   const { positionals, values } = parse('resume', args, TAKEOVER_OPTIONS);
-  const ctx = openEnvironment(io, positionals[0], values);
+  const ctx = await openEnvironment(io, positionals[0], values, clock.now());
   try {
     const lease = await ctx.ports.store.activeRollout();
     const alive = lease?.leaseUntil !== null && lease?.leaseUntil !== undefined && Date.parse(lease.leaseUntil) > clock.now().getTime();
@@ -38,7 +38,7 @@ export async function resumeCommand(io: CliIo, args: readonly string[], clock: C
 export async function abortCommand(io: CliIo, args: readonly string[], clock: Clock): Promise<number> {
   const { positionals, values } = parse('abort', args, TAKEOVER_OPTIONS);
   const reason = requiredReason('abort', values.reason);
-  const ctx = openEnvironment(io, positionals[0], values);
+  const ctx = await openEnvironment(io, positionals[0], values, clock.now());
   try {
     const view = new RolloutView(io, viewMode(io, values.json), ctx.environment.name);
     await view.open();
