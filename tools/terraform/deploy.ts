@@ -5,7 +5,8 @@ import { parseArgs } from 'node:util';
 import { assertCdktfApp } from '../cdktf/apps';
 import { loadEnvironmentConfig } from '../cdktf/environment-config';
 import { planStack } from './plan';
-import { planFile } from './plan-files';
+import { planFile, planJsonFile } from './plan-files';
+import { refuseDuringRollout } from './rollout-guard';
 import { runTerraform, TerraformError } from './run-terraform';
 import { environmentOf, stackEnv } from './stack-target';
 import { selectStacks } from './stacks';
@@ -26,6 +27,7 @@ async function main(): Promise<void> {
     const plan = planFile(app, stack.name);
     if (!existsSync(plan)) throw new Error(`${app}/${stack.name}: no saved plan at ${plan}; run \`npx nx run ${app}:plan\` and review it first`);
     const env = stackEnv(app, stack);
+    if (app !== 'bootstrap') await refuseDuringRollout(environment, planJsonFile(app, stack.name), env);
     try {
       // A fresh checkout (a CI deploy job) has no .terraform yet; init does not touch the saved plan.
       await initStack(app, stack, env);

@@ -58,8 +58,10 @@ describe('nx affected', () => {
     expect(affectedBy('libs/environments/environments.json')).toEqual(expect.arrayContaining(['bootstrap', 'environments', 'tools']));
   });
 
-  test('a change to the judge marks no environment', () => {
-    expect(environmentsAffectedBy('libs/judge/src/index.ts')).toEqual([]);
+  test('a change to the judge marks no deployed environment', () => {
+    // Only `local`: its integration tests run the project's tools, and `deploy` reads the operator's lease
+    // (tools/terraform/rollout-guard.ts -> libs/rollout-aws -> libs/rollout -> libs/judge).
+    expect(environmentsAffectedBy('libs/judge/src/index.ts')).toEqual(['local']);
   });
 
   test('a change to the local data plane marks only its own project and the local environment (with the bootstrap app)', () => {

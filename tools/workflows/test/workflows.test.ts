@@ -198,3 +198,38 @@ describe('main', () => {
     expect(deploy.steps?.map((step) => step.run).filter(Boolean)).toEqual(['npx nx run "$ENVIRONMENT:deploy"']);
   });
 });
+
+describe('rollouts (docs/rollout.md)', () => {
+  const deployGroup = readWorkflow(WORKSPACE_ROOT, '.github/workflows/deploy-environment.yml').jobs.deploy.concurrency;
+
+  it('rollout runs `canary start` on dispatch, with the environment’s operator role, in the concurrency group of its deploys', () => {
+    const workflow = readWorkflow(WORKSPACE_ROOT, '.github/workflows/rollout.yml') as Workflow & { on: { workflow_dispatch: { inputs: Record<string, { required: boolean }> } } };
+    const inputs = workflow.on.workflow_dispatch.inputs;
+    expect(Object.keys(inputs)).toEqual(['environment', 'model', 'steps', 'bake', 'interval']);
+    expect([inputs.environment.required, inputs.model.required]).toEqual([true, true]);
+    const job = workflow.jobs.rollout;
+    // The same group name as deploy-environment.yml's deploy job, for the same environment.
+    expect(job.concurrency).toEqual(deployGroup);
+    expect(job.environment).toBe('${{ inputs.environment }}');
+    const credentials = job.steps?.find((step) => step.uses?.startsWith('aws-actions/configure-aws-credentials'));
+    expect(credentials?.with?.['role-to-assume']).toBe("${{ vars[format('AWS_OPERATOR_ROLE_ARN_{0}', inputs.environment)] }}");
+    const runs = (job.steps ?? []).map((step) => step.run ?? '').join('\n');
+    expect(runs).toMatch(/jq -e --arg env "\$ENVIRONMENT" .*deployedByWorkflows/);
+    expect(runs).toContain('npx nx run "$ENVIRONMENT:outputs"');
+    expect(runs).toMatch(/args=\(start "\$ENVIRONMENT" --model "\$MODEL"/);
+    expect(runs).toContain('npx canary "${args[@]}"');
+    // Dispatch inputs never appear inside a script: they reach it as environment variables.
+    expect(runs).not.toMatch(/\$\{\{\s*inputs\./);
+  });
+
+  it('the watchdog resumes stalled rollouts of every environment the workflows deploy, every five minutes, in the same groups', () => {
+    const workflow = readWorkflow(WORKSPACE_ROOT, '.github/workflows/rollout-watchdog.yml') as Workflow & { on: { schedule: { cron: string }[] } };
+    expect(workflow.on.schedule).toEqual([{ cron: '*/5 * * * *' }]);
+    const { environments, watchdog } = workflow.jobs;
+    expect(environments.steps?.map((step) => step.run).filter(Boolean)).toEqual([expect.stringContaining("jq -c '[.environments[] | select(.deployedByWorkflows) | .name]' libs/environments/environments.json")]);
+    expect(watchdog.strategy?.matrix?.environment).toBe('${{ fromJSON(needs.environments.outputs.environments) }}');
+    expect(watchdog.concurrency).toEqual({ group: 'deploy-${{ matrix.environment }}', 'cancel-in-progress': false });
+    expect(deployGroup?.group.replace('inputs.', 'matrix.')).toBe(watchdog.concurrency?.group);
+    expect(watchdog.steps?.map((step) => step.run).filter(Boolean)).toEqual(['npx nx run "$ENVIRONMENT:outputs"', 'npx canary resume "$ENVIRONMENT" --if-stalled --by "rollout-watchdog (run $GITHUB_RUN_ID)"']);
+  });
+});
