@@ -154,6 +154,7 @@ export async function startMotoWorld(options: { fleetMetrics?: boolean } = {}): 
     operator_policy_arn: 'arn:aws:iam::123456789012:policy/canaryfleet-dev-operator',
     fleet_metrics: options.fleetMetrics ? { namespace: 'CanaryFleet/Inference', periodSeconds: 10, slowRequestSeconds: 2 } : null,
     deregistration_delay_seconds: 30,
+    alb_metrics_period_seconds: 60,
   };
   const outputsFile = path.join(mkdtempSync(path.join(tmpdir(), 'canary-outputs-')), `${ENVIRONMENT}.json`);
   const document = JSON.stringify({ environment: ENVIRONMENT, outputs }, null, 2);

@@ -9,6 +9,9 @@ export const config = defineEnvironment({
   tier: 'non-production',
   region: 'us-east-1',
   localAws: true,
+  // ALB publishes per-target-group metrics every 60 s; the local stand-in every 10 s, so a local rollout
+  // is judged in minutes. The operator reads the period from the outputs, so nothing else changes.
+  localDataPlane: { albMetricsPeriodSeconds: 10 },
   network: { vpcCidr: '10.90.0.0/16', availabilityZones: { 'us-east-1a': 0, 'us-east-1b': 1 }, natGateways: 'single', flowLogRetentionDays: 7 },
   fleet: { instanceType: 't3.large', minCapacity: 1, maxCapacity: 2, initialCapacity: 1, rootVolumeGiB: 30, healthCheckGracePeriodSeconds: 300 },
   server: {

@@ -73,6 +73,7 @@ describeIntegration('local environment on moto: first deployment', () => {
       operator_policy_arn: 'arn:aws:iam::123456789012:policy/canaryfleet-local-operator',
       fleet_metrics: { namespace: 'CanaryFleet/Inference', periodSeconds: 10, slowRequestSeconds: 5 },
       deregistration_delay_seconds: 300,
+      alb_metrics_period_seconds: 10,
     });
   }, 120_000);
 

@@ -200,6 +200,20 @@ export const alarmsSchema = z.strictObject({
   target5xxPercent: z.number().gt(0, { error: 'must be a percentage above 0 and at most 100' }).max(100, { error: 'must be a percentage above 0 and at most 100' }).default(1),
 });
 
+/** Periods that tile a minute: CloudWatch aligns a query's periods to its start, and the operator reads whole minutes too. */
+const ALB_METRICS_PERIODS = [1, 2, 3, 4, 5, 6, 10, 12, 15, 20, 30, 60] as const;
+
+const localDataPlaneSchema = z.strictObject({
+  /**
+   * How often the ALB stand-in publishes the per-target-group metrics ALB publishes every 60 s (output
+   * `alb_metrics_period_seconds`, read by the operator): shorter, so a local rollout decides in minutes. @default 10
+   */
+  albMetricsPeriodSeconds: z
+    .number()
+    .refine((v) => (ALB_METRICS_PERIODS as readonly number[]).includes(v), { error: `must be one of ${ALB_METRICS_PERIODS.join(', ')} seconds (a period that divides a minute)` })
+    .default(10),
+});
+
 export const githubSchema = z.strictObject({
   /**
    * `owner/name` of the repository whose workflows plan, deploy and roll out this environment: the only
@@ -221,6 +235,11 @@ export const environmentSchema = z
      * account and metadata checks and S3 uses path-style URLs. Never set for a real account.
      */
     localAws: z.boolean().default(false),
+    /**
+     * The local data plane (tools/data-plane) that stands in for ALB and the fleets on a `localAws`
+     * environment. Unset elsewhere: on AWS the load balancer publishes its metrics every 60 s.
+     */
+    localDataPlane: localDataPlaneSchema.optional(),
     network: networkSchema,
     fleet: fleetSchema,
     server: serverSchema,
@@ -257,6 +276,9 @@ export const environmentSchema = z
     }
     if (routing.certificateArn !== null && routing.plainHttpReason !== undefined) {
       ctx.addIssue({ code: 'custom', path: ['routing', 'plainHttpReason'], message: 'must be unset when routing.certificateArn is set (the environment serves HTTPS)' });
+    }
+    if (env.localDataPlane && !env.localAws) {
+      ctx.addIssue({ code: 'custom', path: ['localDataPlane'], message: 'must be unset unless localAws is true: on AWS the load balancer itself publishes its metrics, every 60 s' });
     }
     if (env.github && env.account === undefined) {
       ctx.addIssue({ code: 'custom', path: ['account'], message: 'is required with github: the workflows\' roles trust a provider and attach policies by their ARNs in this account' });

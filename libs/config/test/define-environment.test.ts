@@ -136,6 +136,8 @@ describe('defineEnvironment', () => {
     ['WAF ACL ARN', (e) => (e.routing.webAclArn = 'arn:aws:wafv2:us-east-1:1:global/webacl/x'), 'routing.webAclArn = "arn:aws:wafv2:us-east-1:1:global/webacl/x": must be a regional WAFv2 web ACL ARN'],
     ['state bucket', (e) => (e.stateBackend.bucket = 'My_Bucket'), 'stateBackend.bucket = "My_Bucket": must be an S3 bucket name (3-63 lowercase letters, digits, . or -)'],
     ['alarm email', (e) => (e.alarms = { email: 'oncall' }), 'alarms.email = "oncall": must be an email address'],
+    ['a local data plane on AWS', (e) => (e.localDataPlane = { albMetricsPeriodSeconds: 10 }), 'localDataPlane = {"albMetricsPeriodSeconds":10}: must be unset unless localAws is true: on AWS the load balancer itself publishes its metrics, every 60 s'],
+    ['an ALB metrics period that does not divide a minute', (e) => Object.assign(e, { localAws: true, localDataPlane: { albMetricsPeriodSeconds: 7 } }), 'localDataPlane.albMetricsPeriodSeconds = 7: must be one of 1, 2, 3, 4, 5, 6, 10, 12, 15, 20, 30, 60 seconds (a period that divides a minute)'],
     ['unknown field', (e) => ((e.network as Record<string, unknown>).vpcCidrs = 'x'), 'network.vpcCidrs: unknown field(s); check the spelling against libs/config/src/schema.ts'],
   ];
 

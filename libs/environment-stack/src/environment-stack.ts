@@ -1,6 +1,6 @@
 import { CanaryRouting } from '@canaryfleet/canary-routing';
 import type { EnvironmentConfig } from '@canaryfleet/config';
-import { FLEET_METRICS } from '@canaryfleet/fleet-metrics';
+import { ALB_METRICS, FLEET_METRICS } from '@canaryfleet/fleet-metrics';
 import { amiSourceParameter, InferenceFleet, parseS3Uri } from '@canaryfleet/inference-fleet';
 import { Network, ZoneOfferingCheck } from '@canaryfleet/network';
 import { AlarmTopic, FleetAlarms, FleetDashboard } from '@canaryfleet/observability';
@@ -198,6 +198,11 @@ export class EnvironmentStack extends TerraformStack {
     output('rollout_table_name', this.rolloutTable.table.name, 'DynamoDB table of the operator lease and journal');
     output('operator_policy_arn', this.operatorPolicy.policy.arn, 'Customer managed policy with exactly the operator calls on this environment');
     output('fleet_metrics', { namespace: FLEET_METRICS.namespace, periodSeconds: FLEET_METRICS.periodSeconds, slowRequestSeconds: config.server.slowRequestSeconds }, 'What the fleets publish themselves');
+    output(
+      'alb_metrics_period_seconds',
+      config.localDataPlane?.albMetricsPeriodSeconds ?? ALB_METRICS.periodSeconds,
+      'Period of the per-target-group ALB metrics the judge reads: 60 on AWS, the local data plane its own',
+    );
     output('deregistration_delay_seconds', config.routing.deregistrationDelaySeconds, 'Drain time of a target group');
   }
 }

@@ -44,6 +44,7 @@ describe('EnvironmentStack', () => {
       operator_policy_arn: '${aws_iam_policy.operator_policy.arn}',
       fleet_metrics: { namespace: 'CanaryFleet/Inference', periodSeconds: 10, slowRequestSeconds: 2.5 },
       deregistration_delay_seconds: 300,
+      alb_metrics_period_seconds: 60,
     });
     // Without header-override networks there are no rules: the output is null, and the operator writes none.
     expect(synth({ ...base, routing: { ...base.routing, headerOverride: {} } }).output.header_rule_arns.value).toBeNull();

@@ -9,6 +9,8 @@ export interface MetricReaderTargets {
   readonly loadBalancerSuffix: string;
   /** Weighted target groups' `targetgroup/<name>/<id>`: the TargetGroup dimension. */
   readonly targetGroupSuffixes: Readonly<Record<FleetColour, string>>;
+  /** ALB's period (60 s on AWS; the local data plane's own, outputs `alb_metrics_period_seconds`). */
+  readonly albPeriodSeconds: number;
   /** The fleet-published namespace and period (outputs `fleet_metrics`); null when the fleets publish nothing. */
   readonly fleet: { readonly namespace: string; readonly periodSeconds: number } | null;
 }
@@ -22,7 +24,7 @@ interface QueryMeaning {
 
 /**
  * The queries one read makes: per weighted target group, ALB's requests, target 5XX and target
- * connection errors (both are errors: a crashed server refuses connections) at 60 s, optionally the
+ * connection errors (both are errors: a crashed server refuses connections) at ALB's period, optionally the
  * slow-request count as the trimmed count `TC(threshold:)` of TargetResponseTime (AWS only); per fleet,
  * its own counts with Route=weighted at the fleet's period.
  */
@@ -43,7 +45,7 @@ export function metricQueries(targets: MetricReaderTargets, sources: MetricSourc
   };
   for (const colour of FLEET_COLOURS) {
     const alb = { [ALB_METRICS.dimensions.loadBalancer]: targets.loadBalancerSuffix, [ALB_METRICS.dimensions.targetGroup]: targets.targetGroupSuffixes[colour] };
-    const period = ALB_METRICS.periodSeconds;
+    const period = targets.albPeriodSeconds;
     add(`alb_${colour}_requests`, { colour, source: 'alb', metric: 'requests', periodSeconds: period }, ALB_METRICS.namespace, ALB_METRICS.names.requests, alb, 'Sum');
     add(`alb_${colour}_target5xx`, { colour, source: 'alb', metric: 'errors', periodSeconds: period }, ALB_METRICS.namespace, ALB_METRICS.names.target5xx, alb, 'Sum');
     add(`alb_${colour}_connection_errors`, { colour, source: 'alb', metric: 'errors', periodSeconds: period }, ALB_METRICS.namespace, ALB_METRICS.names.targetConnectionErrors, alb, 'Sum');

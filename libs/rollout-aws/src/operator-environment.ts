@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { ALB_METRICS } from '@canaryfleet/fleet-metrics';
 import { z } from 'zod';
 import type { RoutingPolicy, RoutingTargets } from '@canaryfleet/traffic-state';
 
@@ -35,6 +36,14 @@ export const operatorOutputsSchema = z.object({
   operator_policy_arn: arn,
   fleet_metrics: z.object({ namespace: name, periodSeconds: z.number().int().min(1), slowRequestSeconds: z.number().positive() }).nullable(),
   deregistration_delay_seconds: z.number().int().min(0),
+  /** 60 on AWS; the local data plane publishes faster. Outputs files written before it existed mean 60. */
+  alb_metrics_period_seconds: z
+    .number()
+    .int()
+    .min(1)
+    .max(ALB_METRICS.periodSeconds)
+    .refine((v) => ALB_METRICS.periodSeconds % v === 0, { error: `must divide ${ALB_METRICS.periodSeconds}` })
+    .default(ALB_METRICS.periodSeconds),
 });
 export type OperatorOutputs = z.output<typeof operatorOutputsSchema>;
 

@@ -41,6 +41,7 @@ export function operatorPorts(environment: OperatorEnvironment, clients: AwsClie
         environment: environment.name,
         loadBalancerSuffix: outputs.alb_arn_suffix,
         targetGroupSuffixes: outputs.target_group_arn_suffixes,
+        albPeriodSeconds: outputs.alb_metrics_period_seconds,
         fleet: outputs.fleet_metrics ? { namespace: outputs.fleet_metrics.namespace, periodSeconds: outputs.fleet_metrics.periodSeconds } : null,
       },
       sources,

@@ -7,7 +7,7 @@ import { Readable } from 'node:stream';
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { MetricReader, metricQueries } from '../src';
 
-const targets = { environment: 'prod', loadBalancerSuffix: 'app/cf-prod/50dc6c495c0c9188', targetGroupSuffixes: { blue: 'targetgroup/cf-prod-blue/73e2d6bc24d8a067', green: 'targetgroup/cf-prod-green/943f017f100becff' }, fleet: null };
+const targets = { environment: 'prod', loadBalancerSuffix: 'app/cf-prod/50dc6c495c0c9188', targetGroupSuffixes: { blue: 'targetgroup/cf-prod-blue/73e2d6bc24d8a067', green: 'targetgroup/cf-prod-green/943f017f100becff' }, albPeriodSeconds: 60, fleet: null };
 const albSlow = { fleet: false, albSlowThresholdSeconds: 0.5 };
 
 function recordedClient(body: string, sent: unknown[]): CloudWatchClient {

@@ -1,4 +1,3 @@
-import { ALB_METRICS } from '@canaryfleet/fleet-metrics';
 import { AlbStandIn, type AlbCounters } from './alb/alb-stand-in';
 import type { AlbPeriod } from './alb/alb-metrics';
 import { awsClients } from './aws-clients';
@@ -11,7 +10,7 @@ export interface DataPlaneOptions {
   readonly outputs: EnvironmentOutputs;
   /** Loopback port of the ALB stand-in's listener. @default a free port */
   readonly albPort?: number;
-  /** Period of the ALB metrics. @default 60 (as ALB) */
+  /** Period of the ALB metrics. @default the outputs' alb_metrics_period_seconds (60 as ALB; 10 in `local`) */
   readonly albMetricsPeriodSeconds?: number;
   /** Period of the fleet-published metrics. @default the outputs' fleet_metrics.periodSeconds (10) */
   readonly fleetMetricsPeriodSeconds?: number;
@@ -62,7 +61,7 @@ export async function startDataPlane(options: DataPlaneOptions): Promise<DataPla
       listenerArn: options.outputs.traffic_listener_arn,
       resolveTarget: fleets.resolve,
       port: options.albPort,
-      metricsPeriodSeconds: options.albMetricsPeriodSeconds ?? ALB_METRICS.periodSeconds,
+      metricsPeriodSeconds: options.albMetricsPeriodSeconds ?? options.outputs.alb_metrics_period_seconds,
       log,
     });
     await fleets.start(alb);

@@ -21,6 +21,8 @@ const outputsSchema = z.object({
     periodSeconds: z.number().int().positive(),
     slowRequestSeconds: z.number().positive(),
   }),
+  /** How often the ALB stand-in publishes ALB's metrics (60 on AWS; config `localDataPlane`). */
+  alb_metrics_period_seconds: z.number().int().positive().default(60),
 });
 
 export type EnvironmentOutputs = z.output<typeof outputsSchema>;

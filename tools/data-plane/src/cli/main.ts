@@ -51,7 +51,7 @@ async function serve(args: string[]): Promise<void> {
     endpoint,
     outputs: environmentOutputs,
     albPort: values['alb-port'] === undefined ? undefined : number('alb-port', values['alb-port'], 0),
-    albMetricsPeriodSeconds: number('alb-period', values['alb-period'], 60),
+    albMetricsPeriodSeconds: number('alb-period', values['alb-period'], environmentOutputs.alb_metrics_period_seconds),
     fleetMetricsPeriodSeconds: number('fleet-period', values['fleet-period'], environmentOutputs.fleet_metrics.periodSeconds),
     modelLoadSeconds: number('model-load-seconds', values['model-load-seconds'], 3),
     log,
