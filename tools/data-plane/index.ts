@@ -14,3 +14,4 @@ export { runLoad, clientRates, type LoadOptions } from './src/load/load-generato
 export { formatLoadSummary, type LoadSummary, type LoadSummaryRow } from './src/load/load-summary';
 export { awsClients, type AwsClients } from './src/aws-clients';
 export { parseEnvironmentOutputs, readEnvironmentOutputs, type EnvironmentOutputs } from './src/environment-outputs';
+export { readDataPlaneState, DATA_PLANE_LOG_FILE, type DataPlaneState } from './src/cli/data-plane-state';

@@ -19,7 +19,7 @@ const spec: RolloutSpec = {
 };
 
 function intervals(): JudgedInterval[] {
-  const judge = new CanaryJudge(spec.metricSources, 60);
+  const judge = new CanaryJudge(spec.metricSources, 60, spec.routing.policy.stickinessSeconds);
   return [1, 2, 3].map((i) => {
     const side = (quality: number) => ({ alb: { requests: 1000, errors: 5, slow: 0 }, fleet: { requests: 1000, errors: 5, slow: 10, qualitySum: quality, qualityCount: 1000 } });
     const counts = { canary: side(700), baseline: side(900) };

@@ -26,6 +26,9 @@ export const config = defineEnvironment({
     plainHttpReason: 'local runs against moto on loopback; there is no certificate authority or DNS name',
     deletionProtection: false,
     accessLogRetentionDays: 7,
+    // Local rollouts take minutes: a step's new share reaches the clients bound earlier within 10 s,
+    // and the judge's client-mix windows (ADR 0008) are as short.
+    stickinessSeconds: 10,
     // The local ALB stand-in sees loopback clients: header overrides only from this machine.
     headerOverride: { sourceCidrs: ['127.0.0.0/8'] },
   },

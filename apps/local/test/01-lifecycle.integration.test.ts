@@ -62,7 +62,7 @@ describeIntegration('local environment on moto: first deployment', () => {
       traffic_state_parameter: '/canaryfleet/local/traffic-state',
       fleet_ami_parameters: { blue: '/canaryfleet/local/fleets/blue/ami-id', green: '/canaryfleet/local/fleets/green/ami-id' },
       release_defaults: { serverImage: '000000000000.dkr.ecr.us-east-1.amazonaws.com/llm-server:1.4.2', amiSourceParameter: '/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64', modelArtifactUri: 's3://canaryfleet-local-models/local/' },
-      routing_policy: { environment: 'local', stickinessSeconds: 300, header: { name: 'X-Canary', canaryValue: 'always' } },
+      routing_policy: { environment: 'local', stickinessSeconds: 10, header: { name: 'X-Canary', canaryValue: 'always' } },
       fleet_capacity: { min: 1, max: 2, initial: 1 },
       alarm_names: {
         blue: { target_5xx_rate: 'canaryfleet-local-blue-target-5xx-rate', p99_latency: 'canaryfleet-local-blue-p99-latency', unhealthy_hosts: 'canaryfleet-local-blue-unhealthy-hosts' },

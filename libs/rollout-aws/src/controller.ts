@@ -169,7 +169,7 @@ export class RolloutController {
 }
 
 async function replayedJudge(store: RolloutStore, stored: StoredRollout): Promise<CanaryJudge> {
-  const judge = new CanaryJudge(stored.spec.metricSources, stored.spec.schedule.intervalSeconds);
+  const judge = new CanaryJudge(stored.spec.metricSources, stored.spec.schedule.intervalSeconds, stored.spec.routing.policy.stickinessSeconds);
   const watermark = stored.record.judging.watermark ?? -Infinity;
   judge.replay((await store.intervals(stored.spec.rolloutId)).filter((interval) => interval.end <= watermark).map((interval) => interval.observation));
   return judge;

@@ -11,11 +11,18 @@ export const JUDGED_METRICS = { errors: 'errors', slow: 'slow-requests', quality
 /** ALB publishes per target group once a minute: the judge calls a metric stale after this many silent minutes. */
 const STALE_AFTER_SECONDS = 180;
 
-export function judgeConfig(sources: MetricSources, intervalSeconds: number): JudgeConfig {
+/**
+ * What the judge compares, and how sticky the routing is that groups requests into clients (the
+ * environment's stickiness: ADR 0008's windows). Quality rolls back but does not gate promotion: from
+ * interval sums and counts alone its client-mix bound is the worst case for [0, 1] means, so showing
+ * non-inferiority within its margin would hold every healthy canary for about a hundred stickiness
+ * windows (ADR 0011); errors and slow requests gate promotion.
+ */
+export function judgeConfig(sources: MetricSources, intervalSeconds: number, stickinessSeconds: number): JudgeConfig {
   const metrics: MetricSpec[] = [{ name: JUDGED_METRICS.errors, kind: 'count' }];
   if (sources.fleet || sources.albSlowThresholdSeconds !== null) metrics.push({ name: JUDGED_METRICS.slow, kind: 'count' });
-  if (sources.fleet) metrics.push({ name: JUDGED_METRICS.quality, kind: 'score' });
-  return { metrics, staleAfterIntervals: Math.max(3, Math.ceil(STALE_AFTER_SECONDS / intervalSeconds)) };
+  if (sources.fleet) metrics.push({ name: JUDGED_METRICS.quality, kind: 'score', promotionGate: false });
+  return { metrics, staleAfterIntervals: Math.max(3, Math.ceil(STALE_AFTER_SECONDS / intervalSeconds)), stickinessSeconds };
 }
 
 /** One interval's counts as the judge reads them. `t` is seconds from the interval grid's origin. */
@@ -105,8 +112,9 @@ export class CanaryJudge {
   constructor(
     readonly sources: MetricSources,
     intervalSeconds: number,
+    stickinessSeconds: number,
   ) {
-    this.judge = new Judge(judgeConfig(sources, intervalSeconds));
+    this.judge = new Judge(judgeConfig(sources, intervalSeconds, stickinessSeconds));
   }
 
   /** Feeds journaled observations again, in order: the evidence is exactly what it was before a crash. */

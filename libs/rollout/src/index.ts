@@ -12,7 +12,7 @@ export { OPERATOR_WRITER, isoSeconds, epochSeconds } from './tick';
 export { CanaryJudge, JUDGED_METRICS, judgeConfig, intervalObservation, summarizeDecision, planSchedule, type JudgeSummary, type MetricEvidence, type SchedulePlan, type StepPlan } from './canary-judge';
 export type { JudgedInterval } from './judged-interval';
 export { dueIntervals, assembleIntervals, metricsQueryStart, type IntervalCounts, type SourceCounts, type AssembledInterval, type IntervalGrid } from './metric-intervals';
-export { canaryRequestShortfall, SHORTFALL_ALPHA, type ShortfallCheck } from './metrics-shortfall';
+export { canaryRequestShortfall, shortfallFloorPerMille, SHORTFALL_ALPHA, SHORTFALL_SHARE_TOLERANCE, type ShortfallCheck } from './metrics-shortfall';
 export { canaryCapacityFor } from './capacity';
 export { documentDifferences, sameDocument } from './traffic-documents';
 export { rolloutStatus, expectedSecondsToDecision, type RolloutStatus } from './status';

@@ -20,10 +20,29 @@ export interface ShortfallCheck {
   readonly probabilityBound: number;
 }
 
-export function canaryRequestShortfall(canaryRequests: number, totalRequests: number, canaryPerMille: number): ShortfallCheck {
-  const p = canaryPerMille / 1000;
-  const expected = totalRequests * p;
-  if (totalRequests === 0 || canaryRequests >= expected) return { shortfall: false, expected, observed: canaryRequests, probabilityBound: 1 };
+/**
+ * Sticky clients, a few of them heavy, hold the canary's realized share of requests away from its
+ * weight: which clients landed on the canary is chance that more requests never average out (ADR 0008).
+ * The test is therefore against a quarter of the share, which still catches what the rule is for: a
+ * canary whose requests or metrics do not arrive.
+ */
+export const SHORTFALL_SHARE_TOLERANCE = 0.25;
+
+/**
+ * The share, per mille, the canary's requests are tested against in a step: a quarter of its share;
+ * during the first stickiness window of a step, of the lower of this and the previous step's share,
+ * because clients bound to a group before the step keep it for the stickiness duration at any weight.
+ */
+export function shortfallFloorPerMille(step: { share: number; previousShare: number | null; secondsInStep: number; stickinessSeconds: number }): number {
+  const held = step.previousShare !== null && step.secondsInStep < step.stickinessSeconds ? Math.min(step.share, step.previousShare) : step.share;
+  return held * SHORTFALL_SHARE_TOLERANCE;
+}
+
+/** `expected` is at the full share; the test is against `floorPerMille` (shortfallFloorPerMille). */
+export function canaryRequestShortfall(canaryRequests: number, totalRequests: number, canaryPerMille: number, floorPerMille: number = canaryPerMille): ShortfallCheck {
+  const expected = (totalRequests * canaryPerMille) / 1000;
+  const p = floorPerMille / 1000;
+  if (totalRequests === 0 || canaryRequests >= totalRequests * p) return { shortfall: false, expected, observed: canaryRequests, probabilityBound: 1 };
   const bound = Math.exp(-totalRequests * klBernoulli(canaryRequests / totalRequests, p));
   return { shortfall: bound < SHORTFALL_ALPHA, expected, observed: canaryRequests, probabilityBound: bound };
 }

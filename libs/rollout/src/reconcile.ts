@@ -5,7 +5,7 @@ import { canaryCapacityFor } from './capacity';
 import type { EventReason, RolloutEvent } from './events';
 import type { JudgedInterval } from './judged-interval';
 import { assembleIntervals, dueIntervals } from './metric-intervals';
-import { canaryRequestShortfall } from './metrics-shortfall';
+import { canaryRequestShortfall, shortfallFloorPerMille } from './metrics-shortfall';
 import type { Observations } from './observations';
 import type { MoveKind, RolloutRecord } from './record';
 import type { RolloutSpec } from './spec';
@@ -103,7 +103,14 @@ function judgeDueIntervals(tick: Tick): void {
     const stepRequests = inStep
       ? { canary: previous.canary + interval.counts.canary.alb.requests, total: previous.total + interval.counts.canary.alb.requests + interval.counts.baseline.alb.requests }
       : previous;
-    const check = canaryRequestShortfall(stepRequests.canary, stepRequests.total, tick.share);
+    const { steps } = tick.spec.schedule;
+    const floor = shortfallFloorPerMille({
+      share: tick.share,
+      previousShare: tick.record.stepIndex > 0 ? steps[tick.record.stepIndex - 1].canaryPerMille : null,
+      secondsInStep: interval.end - stepStart,
+      stickinessSeconds: tick.spec.routing.policy.stickinessSeconds,
+    });
+    const check = canaryRequestShortfall(stepRequests.canary, stepRequests.total, tick.share, floor);
     // A metric with no data on either fleet (say, fleets that publish nothing) can never show promotion evidence.
     const silent = decision.metrics.filter((m) => m.stale).map((m) => m.metric);
     const credible = !check.shortfall && silent.length === 0;

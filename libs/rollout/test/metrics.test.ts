@@ -1,4 +1,4 @@
-import { planSchedule, assembleIntervals, canaryCapacityFor, canaryRequestShortfall, DEFAULT_LIMITS, dueIntervals, expectedSecondsToDecision, intervalObservation, metricsQueryStart, validateLimits, type MetricDatapoint } from '../src';
+import { judgeConfig, planSchedule, assembleIntervals, canaryCapacityFor, canaryRequestShortfall, shortfallFloorPerMille, SHORTFALL_SHARE_TOLERANCE, DEFAULT_LIMITS, dueIntervals, expectedSecondsToDecision, intervalObservation, metricsQueryStart, validateLimits, type MetricDatapoint } from '../src';
 
 const point = (colour: 'blue' | 'green', source: 'alb' | 'fleet', metric: MetricDatapoint['metric'], start: number, periodSeconds: number, value: number): MetricDatapoint => ({ colour, source, metric, start, periodSeconds, value });
 
@@ -49,6 +49,14 @@ describe('metric intervals', () => {
   });
 });
 
+describe('what the judge is told', () => {
+  test("the environment's stickiness sets the client-mix windows; quality rolls back but does not gate promotion", () => {
+    const config = judgeConfig({ fleet: true, albSlowThresholdSeconds: null }, 60, 900);
+    expect(config.stickinessSeconds).toBe(900);
+    expect(config.metrics.map((m) => [m.name, m.promotionGate ?? true])).toEqual([['errors', true], ['slow-requests', true], ['quality', false]]);
+  });
+});
+
 describe('rule 4: canary requests against the share', () => {
   test('zero canary requests out of 600 at 0.1 % is normal; out of 60 000 it is not', () => {
     expect(canaryRequestShortfall(0, 600, 1).shortfall).toBe(false);
@@ -58,6 +66,21 @@ describe('rule 4: canary requests against the share', () => {
   test('about the expected share is fine; a tenth of it is a shortfall', () => {
     expect(canaryRequestShortfall(480, 10_000, 50).shortfall).toBe(false);
     expect(canaryRequestShortfall(50, 10_000, 50).shortfall).toBe(true);
+  });
+
+  test('sticky, clustered traffic: 60 % of the share is no shortfall against the floor, a twentieth of it is', () => {
+    const floor = shortfallFloorPerMille({ share: 100, previousShare: null, secondsInStep: 600, stickinessSeconds: 300 });
+    expect(floor).toBe(100 * SHORTFALL_SHARE_TOLERANCE);
+    // A plain binomial test calls 6 % of 3000 requests at a 10 % share a shortfall; a few heavy clients make it normal.
+    expect(canaryRequestShortfall(180, 3000, 100).shortfall).toBe(true);
+    expect(canaryRequestShortfall(180, 3000, 100, floor)).toMatchObject({ shortfall: false, expected: 300 });
+    expect(canaryRequestShortfall(15, 3000, 100, floor).shortfall).toBe(true);
+  });
+
+  test('in the first stickiness window of a step the floor follows the previous share: bound clients keep their group', () => {
+    const step = { share: 500, previousShare: 100, stickinessSeconds: 300 };
+    expect(shortfallFloorPerMille({ ...step, secondsInStep: 120 })).toBe(100 * SHORTFALL_SHARE_TOLERANCE);
+    expect(shortfallFloorPerMille({ ...step, secondsInStep: 300 })).toBe(500 * SHORTFALL_SHARE_TOLERANCE);
   });
 });
 

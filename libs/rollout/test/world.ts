@@ -199,7 +199,7 @@ export class Driver {
     readonly spec: RolloutSpec = testSpec(),
   ) {
     this.record = initialRecord(spec.rolloutId);
-    this.judge = new CanaryJudge(spec.metricSources, spec.schedule.intervalSeconds);
+    this.judge = new CanaryJudge(spec.metricSources, spec.schedule.intervalSeconds, spec.routing.policy.stickinessSeconds);
   }
 
   tick() {
@@ -228,7 +228,7 @@ export class Driver {
 
   /** A new process: the journal's record, a judge rebuilt by replaying the journaled observations. */
   restart(): void {
-    this.judge = new CanaryJudge(this.spec.metricSources, this.spec.schedule.intervalSeconds);
+    this.judge = new CanaryJudge(this.spec.metricSources, this.spec.schedule.intervalSeconds, this.spec.routing.policy.stickinessSeconds);
     this.judge.replay(this.journal.map((j) => j.observation));
   }
 }

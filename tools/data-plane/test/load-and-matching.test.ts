@@ -1,3 +1,5 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { conditionMatches, wildcardMatches, type RequestFacts } from '../src/alb/rule-conditions';
 import { matcherAccepts } from '../src/alb/target-health';
 import { clientRates, runLoad } from '../src/load/load-generator';
@@ -55,6 +57,23 @@ describe('client load', () => {
     await expect(runLoad({ url: 'http://10.0.0.1:80', durationSeconds: 1 })).rejects.toThrow('url = "http://10.0.0.1:80": must be an http URL on loopback (127.0.0.0/8, ::1 or localhost); load never leaves this machine');
     await expect(runLoad({ url: 'http://127.0.0.1:1', durationSeconds: 1, headerShare: 2 })).rejects.toThrow('headerShare = 2: must be a share from 0 to 1');
   });
+
+  test('an abort signal ends a run before its duration: load that lasts as long as a rollout', async () => {
+    const server = createServer((_request, response) => response.end('ok'));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    const controller = new AbortController();
+    const summaries: number[] = [];
+    const run = runLoad({ url: `http://127.0.0.1:${port}`, clients: 4, requestsPerSecond: 200, durationSeconds: 3600, headerShare: 0, signal: controller.signal, summaryEverySeconds: 0.1, onSummary: (s) => {
+      summaries.push(s.requests);
+      if (s.requests >= 20) controller.abort();
+    } });
+    const summary = await run;
+    server.close();
+    expect(summary.requests).toBeGreaterThanOrEqual(20);
+    // Clients stop at their next request once aborted: at most one more request each.
+    expect(summary.requests).toBeLessThanOrEqual((summaries.at(-1) ?? 0) + 4);
+  }, 60_000);
 
   test('the summary counts errors and percentiles per fleet, model version and route', () => {
     const recorder = new LoadRecorder();

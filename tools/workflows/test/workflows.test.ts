@@ -167,6 +167,8 @@ describe('pull requests', () => {
     expect(jobs.plan.strategy?.matrix?.environment).toBe('${{ fromJSON(needs.verify.outputs.environments) }}');
     const credentials = jobs.plan.steps?.find((step) => step.uses?.startsWith('aws-actions/configure-aws-credentials'));
     expect(credentials?.with?.['role-to-assume']).toBe("${{ vars[format('AWS_PLAN_ROLE_ARN_{0}', matrix.environment)] }}");
+    // The plan role trusts `repo:<owner/name>:environment:<env>-plan` only: without this line the token's subject is the pull request.
+    expect(jobs.plan.environment).toBe('${{ matrix.environment }}-plan');
   });
 });
 
@@ -188,6 +190,7 @@ describe('main', () => {
     const { plan, deploy } = perEnvironment.jobs;
     expect(needsOf(deploy)).toEqual(['plan']);
     expect(deploy.environment).toBe('${{ inputs.environment }}');
+    expect(plan.environment).toBe('${{ inputs.environment }}-plan');
     expect(deploy.concurrency).toEqual({ group: 'deploy-${{ inputs.environment }}', 'cancel-in-progress': false });
     const uploaded = plan.steps?.find((step) => step.uses?.startsWith('actions/upload-artifact'))?.with?.name;
     const downloaded = deploy.steps?.find((step) => step.uses?.startsWith('actions/download-artifact'))?.with?.name;

@@ -29,6 +29,8 @@ export interface LoadOptions {
   readonly onSummary?: (summary: LoadSummary) => void;
   /** @default 5 */
   readonly summaryEverySeconds?: number;
+  /** Ends the run early (load that lasts as long as a rollout does). */
+  readonly signal?: AbortSignal;
 }
 
 /**
@@ -76,9 +78,9 @@ export async function runLoad(options: LoadOptions): Promise<LoadSummary> {
     for (;;) {
       // Exponential think time: each client is a Poisson source of its own rate.
       const wait = -Math.log(1 - Math.random()) * (1000 / perSecond);
-      if (Date.now() + wait >= deadline) return;
+      if (Date.now() + wait >= deadline || options.signal?.aborted) return;
       await new Promise((resolve) => setTimeout(resolve, wait));
-      if (sent >= maxRequests) return;
+      if (sent >= maxRequests || options.signal?.aborted) return;
       sent += 1;
       const started = Date.now();
       try {

@@ -1,0 +1,94 @@
+// What the end-to-end rollout tests (04..08) share: the shared local deployment with the data plane
+// running in the test process, sticky client load, the real `canary` CLI as a child process, and
+// checks that read AWS through the operator's own adapters.
+import path from 'node:path';
+import { parseEnvironmentOutputs, type DataPlane, type EnvironmentOutputs } from '@canaryfleet/data-plane';
+import { LOCAL_ROLLOUT_OPTIONS, LOCAL_STEPS, runCanary, startRolloutStage, type BackgroundLoad, type CanaryProcess } from '@canaryfleet/local-rollout';
+import { createAwsClients, destroyAwsClients, operatorPorts, readOperatorEnvironment, type AwsClients, type OperatorEnvironment, type OperatorPorts } from '@canaryfleet/rollout-aws';
+import { canonicalAction, listenerDifferences, renderListenerActions, type FleetColour, type TrafficState } from '@canaryfleet/traffic-state';
+import { LOCAL_REGION, type LocalEnvironment } from '@canaryfleet/tools';
+
+export interface RolloutWorld {
+  readonly local: LocalEnvironment;
+  readonly outputs: EnvironmentOutputs;
+  readonly environment: OperatorEnvironment;
+  readonly plane: DataPlane;
+  readonly ports: OperatorPorts;
+  /** SDK clients on the shared deployment's moto, for changes made behind the operator's back. */
+  readonly clients: AwsClients;
+  readonly load: BackgroundLoad;
+  /** `canary <command> local ...args` as a child process, with the shared deployment's endpoint and dist folder. */
+  canary(command: string, args?: readonly string[]): CanaryProcess;
+  /** `canary start local --model V` with the local schedule and short timings. */
+  start(model: string, extra?: readonly string[]): CanaryProcess;
+  /** The traffic state as the operator reads it (fails the test when it is unreadable). */
+  trafficState(): Promise<TrafficState>;
+  /** The read-back listener equals the rendering of the traffic state, and it is a single-group forward to `colour`. */
+  expectSingleGroupForward(colour: FleetColour): Promise<void>;
+  /** Resolves once the data plane's ALB stand-in routes by a single-group forward to `colour`. */
+  albFollows(colour: FleetColour): Promise<void>;
+  /** Requests forwarded so far to a fleet's weighted and pinned target groups. */
+  forwardedTo(colour: FleetColour): number;
+  /** Servers of a fleet the data plane runs now. */
+  serversOf(colour: FleetColour): number;
+  stop(): Promise<void>;
+}
+
+export async function until<T>(probe: () => Promise<T> | T, done: (value: T) => boolean, guardMs = 120_000): Promise<T> {
+  const deadline = Date.now() + guardMs;
+  for (;;) {
+    const value = await probe();
+    if (done(value)) return value;
+    if (Date.now() > deadline) throw new Error(`condition not reached within ${guardMs} ms: ${JSON.stringify(value)?.slice(0, 300)}`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
+export async function startRolloutWorld(local: LocalEnvironment): Promise<RolloutWorld> {
+  const raw = await local.ensureDeployed();
+  const outputs = parseEnvironmentOutputs(raw, 'outputs of the shared local deployment');
+  const environment = readOperatorEnvironment(path.join(local.workDir, 'outputs', 'local.json'), 'local');
+  const clients: AwsClients = createAwsClients({ region: LOCAL_REGION, endpoint: local.aws.endpoint, credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' } });
+  const ports = operatorPorts(environment, clients);
+  const { plane, load, stop } = await startRolloutStage(local.aws.endpoint, outputs);
+  const weighted = outputs.target_group_arns;
+  const pinned = outputs.pinned_target_group_arns;
+
+  const trafficState = async () => {
+    const observed = await ports.trafficState.read();
+    if (observed.kind !== 'ok') throw new Error(`the traffic state is ${observed.kind}`);
+    return observed.state;
+  };
+  const canary = (command: string, args: readonly string[] = []) => runCanary([command, 'local', ...args], local.env);
+
+  return {
+    local,
+    outputs,
+    environment,
+    plane,
+    ports,
+    clients,
+    load,
+    canary,
+    start: (model, extra = []) => canary('start', ['--model', model, '--steps', LOCAL_STEPS, ...LOCAL_ROLLOUT_OPTIONS, ...extra]),
+    trafficState,
+    async expectSingleGroupForward(colour) {
+      const state = await trafficState();
+      const observed = await ports.router.read();
+      expect(listenerDifferences(renderListenerActions(state, { weighted, pinned }, outputs.routing_policy), observed)).toEqual([]);
+      expect(canonicalAction(observed.defaultActions[0])).toEqual({ type: 'forward', targets: [{ arn: weighted[colour], weight: 1 }], stickinessSeconds: null });
+    },
+    async albFollows(colour) {
+      await until(() => plane.alb.listener.rules.at(-1)?.actions[0], (a) => a?.TargetGroupArn === weighted[colour] || (a?.ForwardConfig?.TargetGroups?.length === 1 && a.ForwardConfig.TargetGroups[0].TargetGroupArn === weighted[colour]), 10_000);
+    },
+    forwardedTo(colour) {
+      const { forwarded } = plane.alb.counters();
+      return (forwarded.get(weighted[colour]) ?? 0) + (forwarded.get(pinned[colour]) ?? 0);
+    },
+    serversOf: (colour) => plane.fleets.servers().filter((s) => s.colour === colour && !s.exited).length,
+    async stop() {
+      await stop();
+      destroyAwsClients(clients);
+    },
+  };
+}
