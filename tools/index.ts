@@ -14,3 +14,4 @@ export { attachSharedDeployment } from './local-aws/shared-deployment';
 export { shellcheck, shellcheckAvailable, requireShellcheck, type ShellcheckFinding, type ShellcheckOptions } from './workflows/shellcheck';
 export { remainingStackResources } from './local-aws/remaining-resources';
 export { localShellEnv } from './local-aws/shell-env';
+export { until } from './jest/until';

@@ -5,7 +5,7 @@ import { GetParameterCommand, PutParameterCommand } from '@aws-sdk/client-ssm';
 import { arnSuffix, awsClients, parseEnvironmentOutputs, seedModelArtifacts, startDataPlane, type AwsClients, type DataPlane, type EnvironmentOutputs } from '@canaryfleet/data-plane';
 import { ALB_METRICS, FLEET_METRICS, type Route } from '@canaryfleet/fleet-metrics';
 import { finish, parseTrafficState, renderListenerActions, rollBack, serializeTrafficState, setCanaryShare, startCanary, type FleetColour, type TrafficState } from '@canaryfleet/traffic-state';
-import { attachSharedDeployment, type LocalEnvironment } from '@canaryfleet/tools';
+import { attachSharedDeployment, until, type LocalEnvironment } from '@canaryfleet/tools';
 import { Agent, request } from 'undici';
 
 // The data plane on the shared local deployment: the ALB stand-in on the environment's listener, a server
@@ -16,16 +16,6 @@ const describeIntegration = shared ? describe : describe.skip;
 
 const ALB_PERIOD = 5;
 const FLEET_PERIOD = 2;
-
-async function until<T>(probe: () => Promise<T> | T, done: (value: T) => boolean, guardMs = 120_000): Promise<T> {
-  const deadline = Date.now() + guardMs;
-  for (;;) {
-    const value = await probe();
-    if (done(value)) return value;
-    if (Date.now() > deadline) throw new Error(`condition not reached within ${guardMs} ms: ${JSON.stringify(value)?.slice(0, 300)}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
 
 /** A client that keeps its cookies, as a browser or SDK session would. */
 class Client {

@@ -1,6 +1,6 @@
 import { otherColour, type FleetColour } from '@canaryfleet/traffic-state';
-import { attachSharedDeployment, type LocalEnvironment } from '@canaryfleet/tools';
-import { startRolloutWorld, until, type RolloutWorld } from './rollout-fixture';
+import { attachSharedDeployment, until, type LocalEnvironment } from '@canaryfleet/tools';
+import { startRolloutWorld, type RolloutWorld } from './rollout-fixture';
 
 // A healthy version rolled out by the real CLI on the data plane under sticky client load, across a
 // crash: the process is killed mid-step, `canary resume` continues from the journal without repeating

@@ -6,7 +6,7 @@ import { parseEnvironmentOutputs, type DataPlane, type EnvironmentOutputs } from
 import { LOCAL_ROLLOUT_OPTIONS, LOCAL_STEPS, runCanary, startRolloutStage, type BackgroundLoad, type CanaryProcess } from '@canaryfleet/local-rollout';
 import { createAwsClients, destroyAwsClients, operatorPorts, readOperatorEnvironment, type AwsClients, type OperatorEnvironment, type OperatorPorts } from '@canaryfleet/rollout-aws';
 import { canonicalAction, listenerDifferences, renderListenerActions, type FleetColour, type TrafficState } from '@canaryfleet/traffic-state';
-import { LOCAL_REGION, type LocalEnvironment } from '@canaryfleet/tools';
+import { LOCAL_REGION, until, type LocalEnvironment } from '@canaryfleet/tools';
 
 export interface RolloutWorld {
   readonly local: LocalEnvironment;
@@ -32,16 +32,6 @@ export interface RolloutWorld {
   /** Servers of a fleet the data plane runs now. */
   serversOf(colour: FleetColour): number;
   stop(): Promise<void>;
-}
-
-export async function until<T>(probe: () => Promise<T> | T, done: (value: T) => boolean, guardMs = 120_000): Promise<T> {
-  const deadline = Date.now() + guardMs;
-  for (;;) {
-    const value = await probe();
-    if (done(value)) return value;
-    if (Date.now() > deadline) throw new Error(`condition not reached within ${guardMs} ms: ${JSON.stringify(value)?.slice(0, 300)}`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
 }
 
 export async function startRolloutWorld(local: LocalEnvironment): Promise<RolloutWorld> {

@@ -283,7 +283,15 @@ function progress(tick: Tick): void {
     }
     case 'warm-up': {
       const desired = record.capacity?.desired ?? 1;
-      if (!canaryHealthyAt(tick, desired)) return;
+      const capacity = record.capacity ?? { desired, requestedAt: tick.now };
+      if (!canaryHealthyAt(tick, desired)) {
+        if (capacity.targetsHealthySince) tick.update({ capacity: { ...capacity, targetsHealthySince: null } });
+        return;
+      }
+      // Healthy must hold for minHealthySeconds: a model server can pass its first checks and then die.
+      const since = capacity.targetsHealthySince ?? tick.now;
+      if (!capacity.targetsHealthySince) tick.update({ capacity: { ...capacity, targetsHealthySince: since } });
+      if (tick.secondsSince(since) < spec.limits.minHealthySeconds) return;
       if (record.healthySince === null) {
         tick.update({ healthySince: tick.now });
         tick.emit('CanaryHealthy', `The canary fleet has ${desired} healthy target(s)`, { healthy: tick.observed.targets[tick.canary].healthy });

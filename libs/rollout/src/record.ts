@@ -53,8 +53,12 @@ export interface RolloutRecord {
   /** The last traffic state this rollout wrote and read back; null before its first read. */
   readonly trafficState: TrafficState | null;
   readonly move: PendingMove | null;
-  /** The canary fleet's desired capacity this rollout asked for, and when. */
-  readonly capacity: { readonly desired: number; readonly requestedAt: string } | null;
+  /**
+   * The canary fleet's desired capacity this rollout asked for, and when; `targetsHealthySince`: since
+   * when every requested target has been healthy in this warm-up (absent: not yet, or a record journaled
+   * before it existed).
+   */
+  readonly capacity: { readonly desired: number; readonly requestedAt: string; readonly targetsHealthySince?: string | null } | null;
   /** When every requested canary target was first healthy: warm-up alarms count from then. */
   readonly healthySince: string | null;
   /** Judging: the interval grid's origin (epoch seconds), the last interval judged, the latest decision. */

@@ -8,6 +8,12 @@ import type { RolloutSchedule } from './schedule';
 export interface RolloutLimits {
   /** The canary fleet must have every requested target healthy within this. @default 900 */
   readonly healthyTimeoutSeconds: number;
+  /**
+   * Every requested canary target must stay healthy this long before the canary carries a share (as
+   * Kubernetes' minReadySeconds): a model server can pass its first health checks and then die loading
+   * the rest of the model. @default 30
+   */
+  readonly minHealthySeconds: number;
   /** A traffic move must read back equal to its rendered actions within this, per attempt. @default 30 */
   readonly verifyTimeoutSeconds: number;
   /** Attempts of a traffic move before it counts as failed (then: roll back). @default 3 */
@@ -33,6 +39,7 @@ export interface RolloutLimits {
 
 export const DEFAULT_LIMITS: Omit<RolloutLimits, 'drainSeconds'> = {
   healthyTimeoutSeconds: 900,
+  minHealthySeconds: 30,
   verifyTimeoutSeconds: 30,
   verifyAttempts: 3,
   maxUnjudgedSeconds: 900,
@@ -43,6 +50,7 @@ export const DEFAULT_LIMITS: Omit<RolloutLimits, 'drainSeconds'> = {
 
 export const LIMIT_RANGES: Readonly<Record<keyof RolloutLimits, { readonly min: number; readonly max: number }>> = {
   healthyTimeoutSeconds: { min: 1, max: 3600 },
+  minHealthySeconds: { min: 0, max: 3600 },
   verifyTimeoutSeconds: { min: 1, max: 600 },
   verifyAttempts: { min: 1, max: 10 },
   maxUnjudgedSeconds: { min: 10, max: 6 * 3600 },

@@ -308,3 +308,26 @@ describe('limits', () => {
     expect((rolledBack - lastEvidence) / 1000).toBeLessThanOrEqual(driver.spec.limits.maxUnjudgedSeconds + 10);
   });
 });
+
+describe('warm-up: a share only after every canary target stayed healthy for minHealthySeconds', () => {
+  test('a target that passes its checks and then drops out restarts the clock; the share waits', () => {
+    const world = new World();
+    const driver = new Driver(world);
+    driver.runUntil(stageIs('warm-up'));
+    driver.runUntil(() => world.instances.green >= 1, { every: 1 });
+    driver.runUntil(() => driver.record.capacity?.targetsHealthySince != null, { every: 1 });
+    driver.runUntil(() => world.now >= Date.parse(driver.record.capacity?.targetsHealthySince as string) + 20_000, { every: 1 });
+    expect(driver.reasons()).not.toContain('CanaryHealthy');
+    world.healthyOverride.green = 0;
+    driver.tick();
+    expect(driver.record.capacity?.targetsHealthySince).toBeNull();
+    world.healthyOverride = {};
+    world.advance(1);
+    driver.tick();
+    const healthyAgainAt = Date.parse(driver.record.capacity?.targetsHealthySince as string);
+    driver.runUntil(stepStarted(1), { every: 1 });
+    const healthy = driver.events.find((e) => e.reason === 'CanaryHealthy');
+    expect(Date.parse(healthy?.at as string) - healthyAgainAt).toBeGreaterThanOrEqual(driver.spec.limits.minHealthySeconds * 1000);
+    expect(driver.spec.limits.minHealthySeconds).toBe(30);
+  });
+});

@@ -89,6 +89,8 @@ export class World {
   instances: Record<FleetColour, number> = { blue: 4, green: 0 };
   /** Instances start serving this long after they are requested. */
   bootSeconds = 60;
+  /** Healthy targets reported instead of the instances in service (a target that passed checks, then died). */
+  healthyOverride: Partial<Record<FleetColour, number>> = {};
   private booting: { colour: FleetColour; readyAt: number }[] = [];
   alarms: Record<string, 'OK' | 'ALARM'> = {};
   datapoints: MetricDatapoint[] = [];
@@ -176,8 +178,8 @@ export class World {
       trafficState: { kind: 'ok', state: this.trafficState },
       listener: this.listener,
       targets: {
-        blue: { healthy: this.instances.blue, notHealthy: this.booting.filter((b) => b.colour === 'blue').length, draining: 0 },
-        green: { healthy: this.instances.green, notHealthy: this.booting.filter((b) => b.colour === 'green').length, draining: 0 },
+        blue: { healthy: this.healthyOverride.blue ?? this.instances.blue, notHealthy: this.booting.filter((b) => b.colour === 'blue').length, draining: 0 },
+        green: { healthy: this.healthyOverride.green ?? this.instances.green, notHealthy: this.booting.filter((b) => b.colour === 'green').length, draining: 0 },
       },
       fleets: { blue: fleet('blue'), green: fleet('green') },
       alarms: Object.entries(this.alarms).map(([name, state]) => ({ name, state })),

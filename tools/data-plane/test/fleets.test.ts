@@ -2,14 +2,13 @@ import { GetMetricDataCommand, type MetricDataQuery } from '@aws-sdk/client-clou
 import { DescribeTargetHealthCommand } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { ALB_METRICS, FLEET_METRICS, type Route } from '@canaryfleet/fleet-metrics';
 import { finish, rollBack, startCanary, type FleetColour } from '@canaryfleet/traffic-state';
-import { requireIntegrationTools } from '@canaryfleet/tools';
+import { requireIntegrationTools, until } from '@canaryfleet/tools';
 import { arnSuffix } from '../src/alb/listener-config';
 import { startDataPlane, type DataPlane } from '../src/data-plane';
 import { FleetFixture, release } from './fleet-fixture';
 import { runLoad } from '../src/load/load-generator';
 import type { LoadSummary } from '../src/load/load-summary';
 import { TestClient } from './test-backends';
-import { until } from './until';
 
 // The fleets of the data plane on a plain moto (ASGs, target groups, traffic state created through the
 // SDK): one inference-server process per instance, registrations kept in step with them, the model

@@ -1,11 +1,10 @@
 import { GetMetricDataCommand } from '@aws-sdk/client-cloudwatch';
 import { ALB_METRICS } from '@canaryfleet/fleet-metrics';
-import { requireIntegrationTools } from '@canaryfleet/tools';
+import { requireIntegrationTools, until } from '@canaryfleet/tools';
 import { AlbStandIn } from '../src/alb/alb-stand-in';
 import { arnSuffix } from '../src/alb/listener-config';
 import { ElbFixture, fixed, forward, weighted } from './elb-fixture';
 import { TestBackends, TestClient } from './test-backends';
-import { until } from './until';
 
 // Routing conformance of the ALB stand-in against listeners created through the ELBv2 API on a plain
 // moto (no terraform), with plain HTTP servers on loopback as targets. docs/local-aws.md lists each
