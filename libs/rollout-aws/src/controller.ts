@@ -149,7 +149,8 @@ export class RolloutController {
 
   /**
    * Runs until the rollout is done. A step that wrote traffic is read back on the next step at once;
-   * a warm-up sleeps in the SDK's target-in-service waiter; otherwise one step per `tickSeconds`.
+   * a warm-up sleeps in the SDK's target-in-service waiter until its targets are healthy; otherwise one
+   * step per `tickSeconds`.
    */
   async run(): Promise<StoredRollout> {
     const tickSeconds = this.options.tickSeconds ?? 10;
@@ -158,7 +159,8 @@ export class RolloutController {
       const result = await this.tick();
       if (done()) break;
       if (result.actions.some((a) => a.type === 'write-listener')) continue;
-      if (this.stored.record.stage === 'warm-up' && this.stored.record.capacity) {
+      // Until the targets are healthy the SDK's waiter sleeps; while they must stay healthy, the tick does.
+      if (this.stored.record.stage === 'warm-up' && this.stored.record.capacity && !this.stored.record.capacity.targetsHealthySince) {
         await this.ports.fleets.waitUntilHealthy(this.stored.spec.canary, tickSeconds);
         continue;
       }
