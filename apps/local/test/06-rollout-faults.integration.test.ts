@@ -33,7 +33,7 @@ describeIntegration('a rollout on the local data plane: faults', () => {
   test('a listener changed behind the rollout pauses it with what differs, never overwritten; abort then rolls back', async () => {
     const { stable } = await world.trafficState();
     const canary = otherColour(stable);
-    const run = world.start('tiny-llm-v2');
+    const run = world.start(await world.healthyModel());
     await run.waitFor('StepStarted', 300_000);
     const foreign = { Type: 'forward' as const, ForwardConfig: { TargetGroups: [{ TargetGroupArn: world.outputs.target_group_arns[stable], Weight: 1 }, { TargetGroupArn: world.outputs.target_group_arns[canary], Weight: 1 }] } };
     await world.clients.elbv2.send(new ModifyListenerCommand({ ListenerArn: world.outputs.traffic_listener_arn, DefaultActions: [foreign] }));
@@ -57,7 +57,7 @@ describeIntegration('a rollout on the local data plane: faults', () => {
   test('abort during a step takes the lease from the running process and leaves a single-group forward to stable, read back; the canary gets nothing after', async () => {
     const { stable } = await world.trafficState();
     const canary = otherColour(stable);
-    const run = world.start('tiny-llm-v2');
+    const run = world.start(await world.healthyModel());
     await run.waitFor('StepStarted', 300_000);
     const abort = world.canary('abort', ['--reason', 'break glass during a step', ...TIMING]);
     await abort.waitFor('RolledBack', 120_000);
@@ -74,7 +74,8 @@ describeIntegration('a rollout on the local data plane: faults', () => {
 
   test('two starts race: one wins, the other is refused naming the holder and since when, and changes nothing', async () => {
     const { stable } = await world.trafficState();
-    const [a, b] = [world.start('tiny-llm-v2', ['--by', 'alice']), world.start('tiny-llm-v2', ['--by', 'bob'])];
+    const model = await world.healthyModel();
+    const [a, b] = [world.start(model, ['--by', 'alice']), world.start(model, ['--by', 'bob'])];
     // The loser exits at once; the winner runs until aborted below.
     const loser = await Promise.race([a.exited.then(() => a), b.exited.then(() => b)]);
     const winner = loser === a ? b : a;

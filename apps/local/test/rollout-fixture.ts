@@ -5,7 +5,7 @@ import path from 'node:path';
 import { parseEnvironmentOutputs, type DataPlane, type EnvironmentOutputs } from '@canaryfleet/data-plane';
 import { LOCAL_ROLLOUT_OPTIONS, LOCAL_STEPS, runCanary, startRolloutStage, type BackgroundLoad, type CanaryProcess } from '@canaryfleet/local-rollout';
 import { createAwsClients, destroyAwsClients, operatorPorts, readOperatorEnvironment, type AwsClients, type OperatorEnvironment, type OperatorPorts } from '@canaryfleet/rollout-aws';
-import { canonicalAction, listenerDifferences, renderListenerActions, type FleetColour, type TrafficState } from '@canaryfleet/traffic-state';
+import { canonicalAction, listenerDifferences, otherColour, renderListenerActions, type FleetColour, type TrafficState } from '@canaryfleet/traffic-state';
 import { LOCAL_REGION, until, type LocalEnvironment } from '@canaryfleet/tools';
 
 export interface RolloutWorld {
@@ -19,13 +19,15 @@ export interface RolloutWorld {
   readonly load: BackgroundLoad;
   /** `canary <command> local ...args` as a child process, with the shared deployment's endpoint and dist folder. */
   canary(command: string, args?: readonly string[]): CanaryProcess;
+  /** A healthy catalog version the stable fleet does not run: what a healthy rollout rolls out. */
+  healthyModel(): Promise<string>;
   /** `canary start local --model V` with the local schedule and short timings. */
   start(model: string, extra?: readonly string[]): CanaryProcess;
   /** The traffic state as the operator reads it (fails the test when it is unreadable). */
   trafficState(): Promise<TrafficState>;
   /** The read-back listener equals the rendering of the traffic state, and it is a single-group forward to `colour`. */
   expectSingleGroupForward(colour: FleetColour): Promise<void>;
-  /** Resolves once the data plane's ALB stand-in routes by a single-group forward to `colour`. */
+  /** Resolves once the data plane's ALB stand-in routes by a single-group forward to `colour` and no rule reaches the other fleet. */
   albFollows(colour: FleetColour): Promise<void>;
   /** Requests forwarded so far to a fleet's weighted and pinned target groups. */
   forwardedTo(colour: FleetColour): number;
@@ -62,6 +64,10 @@ export async function startRolloutWorld(local: LocalEnvironment): Promise<Rollou
     canary,
     start: (model, extra = []) => canary('start', ['--model', model, '--steps', LOCAL_STEPS, ...LOCAL_ROLLOUT_OPTIONS, ...extra]),
     trafficState,
+    async healthyModel() {
+      const state = await trafficState();
+      return state.releases[state.stable]?.modelVersion === 'tiny-llm-v2' ? 'tiny-llm-v1' : 'tiny-llm-v2';
+    },
     async expectSingleGroupForward(colour) {
       const state = await trafficState();
       const observed = await ports.router.read();
@@ -69,7 +75,18 @@ export async function startRolloutWorld(local: LocalEnvironment): Promise<Rollou
       expect(canonicalAction(observed.defaultActions[0])).toEqual({ type: 'forward', targets: [{ arn: weighted[colour], weight: 1 }], stickinessSeconds: null });
     },
     async albFollows(colour) {
-      await until(() => plane.alb.listener.rules.at(-1)?.actions[0], (a) => a?.TargetGroupArn === weighted[colour] || (a?.ForwardConfig?.TargetGroups?.length === 1 && a.ForwardConfig.TargetGroups[0].TargetGroupArn === weighted[colour]), 10_000);
+      const other = otherColour(colour);
+      const others = [weighted[other], pinned[other]];
+      await until(
+        () => plane.alb.listener.rules,
+        (rules) => {
+          const targets = rules.flatMap((rule) => rule.actions.flatMap((a) => [a.TargetGroupArn, ...(a.ForwardConfig?.TargetGroups ?? []).map((g) => g.TargetGroupArn)]));
+          const fallback = rules.at(-1)?.actions[0];
+          const forward = fallback ? canonicalAction(fallback) : undefined;
+          return !targets.some((arn) => arn !== undefined && others.includes(arn)) && forward?.type === 'forward' && forward.targets.length === 1 && forward.targets[0].arn === weighted[colour];
+        },
+        10_000,
+      );
     },
     forwardedTo(colour) {
       const { forwarded } = plane.alb.counters();

@@ -47,7 +47,7 @@ async function throughput() {
       // Near-uniform rates (large Pareto shape): the offered rate is what each client can keep up with.
       const summary = await runLoad({ url: plane.url, clients: 400, requestsPerSecond: offered, durationSeconds: SECONDS, headerShare: 0, paretoShape: 50 });
       const served = summary.rows.find((r) => r.fleet === 'blue');
-      // Model errors (tiny-llm-v1 fails 0.5 %) are the servers'; load-balancer errors mean the stand-in fell behind.
+      // Model errors (tiny-llm-v1 fails 1 %) are the servers'; load-balancer errors mean the stand-in fell behind.
       const loadBalancerErrors = summary.rows.filter((r) => r.fleet === '(load balancer)').reduce((sum, r) => sum + r.requests, 0);
       const level = { offered_rps: offered === SATURATION ? 'saturation' : offered, achieved_rps: Math.round(summary.requestsPerSecond), model_errors: served?.errors ?? 0, load_balancer_errors: loadBalancerErrors, p50_ms: served?.p50Ms, p99_ms: served?.p99Ms };
       levels.push(level);

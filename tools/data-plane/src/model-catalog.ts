@@ -17,9 +17,11 @@ export interface ModelBehaviour {
   readonly crashes: boolean;
 }
 
+// 1 % errors: twice a production server's typical rate, so the judge has evidence for a local
+// promotion within minutes at the load one laptop generates (ADR 0015).
 const healthy: ModelBehaviour = {
-  description: 'healthy baseline: 0.5 % errors, 1 % slow requests, mean quality 0.85',
-  errorRate: 0.005,
+  description: 'healthy baseline: 1 % errors, 1 % slow requests, mean quality 0.85',
+  errorRate: 0.01,
   medianLatencyMs: 20,
   slowShare: 0.01,
   meanQuality: 0.85,
@@ -29,10 +31,10 @@ const healthy: ModelBehaviour = {
 export const MODEL_CATALOG = {
   'tiny-llm-v1': healthy,
   'tiny-llm-v2': { ...healthy, description: 'healthy new release: behaves like tiny-llm-v1' },
-  'tiny-llm-v2-errors': { ...healthy, description: '5x the error rate of tiny-llm-v1 (2.5 %)', errorRate: 0.025 },
+  'tiny-llm-v2-errors': { ...healthy, description: '5x the error rate of tiny-llm-v1 (5 %)', errorRate: 0.05 },
   'tiny-llm-v2-slow': { ...healthy, description: 'slower: 3x the median latency and 5x the slow requests (5 %)', medianLatencyMs: 60, slowShare: 0.05 },
   'tiny-llm-v2-fails': { ...healthy, description: 'fails every completion with HTTP 500', errorRate: 1 },
-  'tiny-llm-v2-worse': { ...healthy, description: 'answers 200 with worse output quality (mean 0.70)', meanQuality: 0.7 },
+  'tiny-llm-v2-worse': { ...healthy, description: 'answers 200 with worse output quality (mean 0.60)', meanQuality: 0.6 },
   'tiny-llm-v2-crash': { ...healthy, description: 'the process dies on its first completion; the target then refuses connections', crashes: true },
 } as const satisfies Record<string, ModelBehaviour>;
 

@@ -31,6 +31,6 @@ export const LOCAL_STEPS = '10,50';
 /**
  * Client load during a local rollout: sticky clients with heavy-tailed rates, as `local:load` sends.
  * Enough clients that a 10 % weight binds about 19 of them to the canary (with 40, none at all 2 % of
- * the time), and enough requests that a healthy canary's 0.5 % errors promote it in a few minutes.
+ * the time), and enough requests that a healthy canary's 1 % errors promote it in a few minutes.
  */
-export const LOCAL_LOAD = { clients: 200, requestsPerSecond: 250 } as const;
+export const LOCAL_LOAD = { clients: 200, requestsPerSecond: 300 } as const;
