@@ -64,8 +64,8 @@ describe('nx affected', () => {
     expect(environmentsAffectedBy('libs/judge/src/index.ts')).toEqual(['local']);
   });
 
-  test('a change to the local data plane marks only its own project and the local environment (with the bootstrap app)', () => {
-    expect(affectedBy('tools/data-plane/src/alb/alb-stand-in.ts')).toEqual(['bootstrap', 'data-plane', 'local']);
+  test('a change to the local data plane marks only its own project, the local rollouts that run on it and the local environment (with the bootstrap app)', () => {
+    expect(affectedBy('tools/data-plane/src/alb/alb-stand-in.ts')).toEqual(['bootstrap', 'data-plane', 'local', 'local-rollout']);
   });
 
   test('a dependency update marks everything', () => {
