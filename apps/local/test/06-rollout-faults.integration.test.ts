@@ -39,7 +39,7 @@ describeIntegration('a rollout on the local data plane: faults', () => {
     await world.clients.elbv2.send(new ModifyListenerCommand({ ListenerArn: world.outputs.traffic_listener_arn, DefaultActions: [foreign] }));
 
     const changed = await run.waitFor('ListenerChangedExternally', 60_000);
-    expect(JSON.stringify(changed.data)).toMatch(/default action: expected forward to cf-local-\w+ 900, cf-local-\w+ 100, sticky \d+ s, found forward to cf-local-\w+ 1, cf-local-\w+ 1/);
+    expect(JSON.stringify(changed.data)).toMatch(/default action: expected forward to cf-local-blue (100|900), cf-local-green (100|900), sticky \d+ s, found forward to cf-local-blue 1, cf-local-green 1/);
     await run.waitFor('Paused', 60_000);
     // Several ticks later the foreign change is still there: a paused rollout writes nothing.
     await new Promise((resolve) => setTimeout(resolve, 5_000));
