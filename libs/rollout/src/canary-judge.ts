@@ -16,7 +16,7 @@ const STALE_AFTER_SECONDS = 180;
  * environment's stickiness: ADR 0008's windows). Quality rolls back but does not gate promotion: from
  * interval sums and counts alone its client-mix bound is the worst case for [0, 1] means, so showing
  * non-inferiority within its margin would hold every healthy canary for about a hundred stickiness
- * windows (ADR 0011); errors and slow requests gate promotion.
+ * windows (ADR 0015); errors and slow requests gate promotion.
  */
 export function judgeConfig(sources: MetricSources, intervalSeconds: number, stickinessSeconds: number): JudgeConfig {
   const metrics: MetricSpec[] = [{ name: JUDGED_METRICS.errors, kind: 'count' }];

@@ -143,7 +143,7 @@ function trackShortfall(tick: Tick, check: ReturnType<typeof canaryRequestShortf
   if (tick.record.shortfallSince === null) {
     tick.update({ shortfallSince: tick.now });
     const why = check.shortfall
-      ? `the canary reported ${check.observed} requests in this step where ${formatShare(tick.share)} of the traffic means about ${Math.round(check.expected)} (P <= ${check.probabilityBound.toExponential(1)})`
+      ? `the canary reported ${check.observed} requests in this step where ${formatShare(tick.share)} of the traffic means about ${Math.round(check.expected)}, improbable even for a quarter of it (P <= ${check.probabilityBound.toExponential(1)})`
       : `no data on either fleet for ${silent.join(', ')}`;
     tick.emit('MetricsShortfall', `Metrics missing: ${why}; no promotion until they arrive`, { observed: check.observed, expected: check.expected, silentMetrics: silent });
   }
