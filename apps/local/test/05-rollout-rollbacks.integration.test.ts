@@ -1,6 +1,6 @@
 import { otherColour } from '@canaryfleet/traffic-state';
 import { attachSharedDeployment, until, type LocalEnvironment } from '@canaryfleet/tools';
-import { startRolloutWorld, type RolloutWorld } from './rollout-fixture';
+import { useRolloutWorld } from './rollout-fixture';
 
 // Bad versions from the local model catalog rolled out by the real CLI under sticky client load: each is
 // rolled back by the judge, and from the moment the ALB follows the rollback no request reaches the
@@ -11,39 +11,30 @@ const describeIntegration = shared ? describe : describe.skip;
 const EXIT_ROLLED_BACK = 4;
 
 describeIntegration('a rollout on the local data plane: rollbacks', () => {
-  let world: RolloutWorld;
-
-  beforeAll(async () => {
-    world = await startRolloutWorld(shared as LocalEnvironment);
-  }, 900_000);
-  afterAll(() => world?.stop(), 120_000);
-  // A failed test must not leave its rollout to the next one.
-  afterEach(async () => {
-    if (world && (await world.ports.store.activeRollout())) await world.canary('abort', ['--reason', 'cleanup after a failed test', '--tick', '1s', '--lease', '10s']).exited;
-  }, 120_000);
+  const world = useRolloutWorld(shared as LocalEnvironment);
 
   /** Rolls `model` out, expects a rollback by `reason`, and checks that the canary gets nothing afterwards. */
   async function expectRolledBack(model: string, reason: string) {
-    const { stable } = await world.trafficState();
+    const { stable } = await world().trafficState();
     const canary = otherColour(stable);
-    const run = world.start(model);
+    const run = world().start(model);
     await run.waitFor('RolledBack', 600_000);
-    await world.albFollows(stable);
-    const canaryAfterRollback = world.forwardedTo(canary);
+    await world().albFollows(stable);
+    const canaryAfterRollback = world().forwardedTo(canary);
     await run.waitFor('FleetScaledToZero', 120_000);
     // A few more seconds of sticky load: the canary's cookie holders stay on the stable group.
     await new Promise((resolve) => setTimeout(resolve, 3_000));
-    expect(world.forwardedTo(canary)).toBe(canaryAfterRollback);
+    expect(world().forwardedTo(canary)).toBe(canaryAfterRollback);
     expect(await run.exited).toEqual({ code: EXIT_ROLLED_BACK, signal: null });
 
     const reasons = run.events.map((e) => e.reason);
     expect(reasons).toContain(reason);
     expect(reasons).not.toContain('Promoted');
-    const state = await world.trafficState();
+    const state = await world().trafficState();
     expect([state.phase, state.stable, state.releases[canary]]).toEqual(['idle', stable, null]);
-    await world.expectSingleGroupForward(stable);
-    expect((await world.ports.fleets.capacity())[canary].desired).toBe(0);
-    await until(() => world.serversOf(canary), (n) => n === 0, 60_000);
+    await world().expectSingleGroupForward(stable);
+    expect((await world().ports.fleets.capacity())[canary].desired).toBe(0);
+    await until(() => world().serversOf(canary), (n) => n === 0, 60_000);
     return run;
   }
 

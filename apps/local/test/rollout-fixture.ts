@@ -36,7 +36,7 @@ export interface RolloutWorld {
   stop(): Promise<void>;
 }
 
-export async function startRolloutWorld(local: LocalEnvironment): Promise<RolloutWorld> {
+async function startRolloutWorld(local: LocalEnvironment): Promise<RolloutWorld> {
   const raw = await local.ensureDeployed();
   const outputs = parseEnvironmentOutputs(raw, 'outputs of the shared local deployment');
   const environment = readOperatorEnvironment(path.join(local.workDir, 'outputs', 'local.json'), 'local');
@@ -97,5 +97,27 @@ export async function startRolloutWorld(local: LocalEnvironment): Promise<Rollou
       await stop();
       destroyAwsClients(clients);
     },
+  };
+}
+
+/** `resume` and `abort` in these tests take over with the tick and lease of LOCAL_ROLLOUT_OPTIONS. */
+export const TAKEOVER_TIMING: readonly string[] = ['--tick', '1s', '--lease', '10s'];
+
+/**
+ * The hooks of a rollout test file: the world starts before its tests and stops after them, and a
+ * rollout that a failed test left behind is aborted, so the next test (and file) starts idle.
+ */
+export function useRolloutWorld(local: LocalEnvironment): () => RolloutWorld {
+  let world: RolloutWorld | undefined;
+  beforeAll(async () => {
+    world = await startRolloutWorld(local);
+  }, 900_000);
+  afterEach(async () => {
+    if (world && (await world.ports.store.activeRollout())) await world.canary('abort', ['--reason', 'cleanup after a failed test', ...TAKEOVER_TIMING]).exited;
+  }, 120_000);
+  afterAll(() => world?.stop(), 120_000);
+  return () => {
+    if (!world) throw new Error('the rollout world did not start (see beforeAll)');
+    return world;
   };
 }
