@@ -1,22 +1,19 @@
-// What the end-to-end rollout tests (04..08) share: the shared local deployment with the data plane
+// What the end-to-end rollout tests (04..06) share: the shared local deployment with the data plane
 // running in the test process, sticky client load, the real `canary` CLI as a child process, and
 // checks that read AWS through the operator's own adapters.
 import path from 'node:path';
-import { parseEnvironmentOutputs, type DataPlane, type EnvironmentOutputs } from '@canaryfleet/data-plane';
-import { LOCAL_ROLLOUT_OPTIONS, LOCAL_STEPS, runCanary, startRolloutStage, type BackgroundLoad, type CanaryProcess } from '@canaryfleet/local-rollout';
+import { parseEnvironmentOutputs, type EnvironmentOutputs } from '@canaryfleet/data-plane';
+import { LOCAL_ROLLOUT_OPTIONS, LOCAL_STEPS, runCanary, startRolloutStage, type CanaryProcess } from '@canaryfleet/local-rollout';
 import { createAwsClients, destroyAwsClients, operatorPorts, readOperatorEnvironment, type AwsClients, type OperatorEnvironment, type OperatorPorts } from '@canaryfleet/rollout-aws';
 import { canonicalAction, listenerDifferences, otherColour, renderListenerActions, type FleetColour, type TrafficState } from '@canaryfleet/traffic-state';
 import { LOCAL_REGION, until, type LocalEnvironment } from '@canaryfleet/tools';
 
 export interface RolloutWorld {
-  readonly local: LocalEnvironment;
   readonly outputs: EnvironmentOutputs;
   readonly environment: OperatorEnvironment;
-  readonly plane: DataPlane;
   readonly ports: OperatorPorts;
   /** SDK clients on the shared deployment's moto, for changes made behind the operator's back. */
   readonly clients: AwsClients;
-  readonly load: BackgroundLoad;
   /** `canary <command> local ...args` as a child process, with the shared deployment's endpoint and dist folder. */
   canary(command: string, args?: readonly string[]): CanaryProcess;
   /** A healthy catalog version the stable fleet does not run: what a healthy rollout rolls out. */
@@ -42,7 +39,7 @@ async function startRolloutWorld(local: LocalEnvironment): Promise<RolloutWorld>
   const environment = readOperatorEnvironment(path.join(local.workDir, 'outputs', 'local.json'), 'local');
   const clients: AwsClients = createAwsClients({ region: LOCAL_REGION, endpoint: local.aws.endpoint, credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' } });
   const ports = operatorPorts(environment, clients);
-  const { plane, load, stop } = await startRolloutStage(local.aws.endpoint, outputs);
+  const { plane, stop } = await startRolloutStage(local.aws.endpoint, outputs);
   const weighted = outputs.target_group_arns;
   const pinned = outputs.pinned_target_group_arns;
 
@@ -54,13 +51,10 @@ async function startRolloutWorld(local: LocalEnvironment): Promise<RolloutWorld>
   const canary = (command: string, args: readonly string[] = []) => runCanary([command, 'local', ...args], local.env);
 
   return {
-    local,
     outputs,
     environment,
-    plane,
     ports,
     clients,
-    load,
     canary,
     start: (model, extra = []) => canary('start', ['--model', model, '--steps', LOCAL_STEPS, ...LOCAL_ROLLOUT_OPTIONS, ...extra]),
     trafficState,

@@ -5,7 +5,7 @@ import type { RolloutEvent } from '@canaryfleet/rollout';
 import { WORKSPACE_ROOT } from '@canaryfleet/tools';
 
 /** The workspace's `canary` bin, exactly what `npx canary` runs. */
-export const CANARY_BIN = path.join(WORKSPACE_ROOT, 'apps', 'canary', 'bin', 'canary.js');
+const CANARY_BIN = path.join(WORKSPACE_ROOT, 'apps', 'canary', 'bin', 'canary.js');
 
 export interface CanaryExit {
   readonly code: number | null;
