@@ -114,7 +114,8 @@ describeIntegration('local data plane on the shared deployment', () => {
     const first = await Promise.all(clients.map((c) => c.complete(plane.url)));
     const stickyGreen = clients.filter((_c, i) => first[i].fleet === 'green');
     expect(stickyGreen.length).toBeGreaterThan(0);
-    for (const client of stickyGreen) expect((await client.complete(plane.url)).fleet).toBe('green');
+    // All at once: the local stickiness is 10 s from each client's first request.
+    expect((await Promise.all(stickyGreen.map((client) => client.complete(plane.url)))).map((a) => a.fleet)).toEqual(stickyGreen.map(() => 'green'));
 
     await applyTrafficState(rollBack(state, writer()));
     await until(defaultAction, (a) => a?.TargetGroupArn === outputs.target_group_arns.blue);

@@ -12,16 +12,22 @@ export const JUDGED_METRICS = { errors: 'errors', slow: 'slow-requests', quality
 const STALE_AFTER_SECONDS = 180;
 
 /**
+ * The tolerated drop of mean quality (scores in [0, 1]) a promotion must rule out. From interval sums
+ * and counts alone the quality test's client-mix bound is the worst case for [0, 1] means, so the
+ * evidence needed grows as 1 / margin^2: at the judge's default 0.05 a healthy canary waits about a
+ * hundred stickiness windows, at 0.15 about a dozen, as long as the error gate (ADR 0015).
+ */
+export const QUALITY_MARGIN = 0.15;
+
+/**
  * What the judge compares, and how sticky the routing is that groups requests into clients (the
- * environment's stickiness: ADR 0008's windows). Quality rolls back but does not gate promotion: from
- * interval sums and counts alone its client-mix bound is the worst case for [0, 1] means, so showing
- * non-inferiority within its margin would hold every healthy canary for about a hundred stickiness
- * windows (ADR 0015); errors and slow requests gate promotion.
+ * environment's stickiness: ADR 0008's windows). Every metric gates promotion: a canary whose quality
+ * is not shown to be within QUALITY_MARGIN of the baseline's is never promoted.
  */
 export function judgeConfig(sources: MetricSources, intervalSeconds: number, stickinessSeconds: number): JudgeConfig {
   const metrics: MetricSpec[] = [{ name: JUDGED_METRICS.errors, kind: 'count' }];
   if (sources.fleet || sources.albSlowThresholdSeconds !== null) metrics.push({ name: JUDGED_METRICS.slow, kind: 'count' });
-  if (sources.fleet) metrics.push({ name: JUDGED_METRICS.quality, kind: 'score', promotionGate: false });
+  if (sources.fleet) metrics.push({ name: JUDGED_METRICS.quality, kind: 'score', margin: QUALITY_MARGIN });
   return { metrics, staleAfterIntervals: Math.max(3, Math.ceil(STALE_AFTER_SECONDS / intervalSeconds)), stickinessSeconds };
 }
 

@@ -9,7 +9,7 @@ export type { Observations, ObservedTrafficState, TargetHealthCounts, FleetObser
 export type { RolloutAction } from './actions';
 export { reconcile, type ReconcileInput, type ReconcileResult } from './reconcile';
 export { OPERATOR_WRITER, isoSeconds, epochSeconds } from './tick';
-export { CanaryJudge, JUDGED_METRICS, judgeConfig, intervalObservation, summarizeDecision, planSchedule, type JudgeSummary, type MetricEvidence, type SchedulePlan, type StepPlan } from './canary-judge';
+export { CanaryJudge, JUDGED_METRICS, QUALITY_MARGIN, judgeConfig, intervalObservation, summarizeDecision, planSchedule, type JudgeSummary, type MetricEvidence, type SchedulePlan, type StepPlan } from './canary-judge';
 export type { JudgedInterval } from './judged-interval';
 export { dueIntervals, assembleIntervals, metricsQueryStart, type IntervalCounts, type SourceCounts, type AssembledInterval, type IntervalGrid } from './metric-intervals';
 export { canaryRequestShortfall, shortfallFloorPerMille, SHORTFALL_ALPHA, SHORTFALL_SHARE_TOLERANCE, type ShortfallCheck } from './metrics-shortfall';

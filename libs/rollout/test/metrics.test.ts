@@ -1,4 +1,4 @@
-import { judgeConfig, planSchedule, assembleIntervals, canaryCapacityFor, canaryRequestShortfall, shortfallFloorPerMille, SHORTFALL_SHARE_TOLERANCE, DEFAULT_LIMITS, dueIntervals, expectedSecondsToDecision, intervalObservation, metricsQueryStart, validateLimits, type MetricDatapoint } from '../src';
+import { CanaryJudge, judgeConfig, QUALITY_MARGIN, planSchedule, assembleIntervals, canaryCapacityFor, canaryRequestShortfall, shortfallFloorPerMille, SHORTFALL_SHARE_TOLERANCE, DEFAULT_LIMITS, dueIntervals, expectedSecondsToDecision, intervalObservation, metricsQueryStart, validateLimits, type MetricDatapoint } from '../src';
 
 const point = (colour: 'blue' | 'green', source: 'alb' | 'fleet', metric: MetricDatapoint['metric'], start: number, periodSeconds: number, value: number): MetricDatapoint => ({ colour, source, metric, start, periodSeconds, value });
 
@@ -50,10 +50,34 @@ describe('metric intervals', () => {
 });
 
 describe('what the judge is told', () => {
-  test("the environment's stickiness sets the client-mix windows; quality rolls back but does not gate promotion", () => {
+  test("the environment's stickiness sets the client-mix windows; every metric gates promotion, quality within its margin", () => {
     const config = judgeConfig({ fleet: true, albSlowThresholdSeconds: null }, 60, 900);
     expect(config.stickinessSeconds).toBe(900);
-    expect(config.metrics.map((m) => [m.name, m.promotionGate ?? true])).toEqual([['errors', true], ['slow-requests', true], ['quality', false]]);
+    expect(config.metrics.map((m) => [m.name, m.promotionGate ?? true, m.margin])).toEqual([['errors', true, undefined], ['slow-requests', true, undefined], ['quality', true, QUALITY_MARGIN]]);
+  });
+});
+
+describe('quality gates promotion', () => {
+  // 10 s intervals at 50 %, 1500 requests a side, 1 % errors and slow on both fleets, 10 s stickiness (the local environment).
+  const side = (quality: number) => ({ alb: { requests: 1500, errors: 15, slow: 0 }, fleet: { requests: 1500, errors: 15, slow: 15, qualitySum: 1500 * quality, qualityCount: 1500 } });
+  const run = (canaryQuality: number) => {
+    const sources = { fleet: true, albSlowThresholdSeconds: null };
+    const judge = new CanaryJudge(sources, 10, 10);
+    for (let i = 1; i <= 120; i++) {
+      const decision = judge.observe(intervalObservation(i * 10, { canary: side(canaryQuality), baseline: side(0.85) }, sources));
+      if (decision.decision !== 'continue') return { decision: decision.decision, metric: decision.metric, seconds: i * 10 };
+    }
+    return { decision: 'continue', metric: null, seconds: 1200 };
+  };
+
+  test('a canary whose errors match but whose quality is 0.25 worse is rolled back on quality, never promoted', () => {
+    expect(run(0.6)).toMatchObject({ decision: 'rollback', metric: 'quality' });
+  });
+
+  test('a canary as good as its baseline is promoted once quality is shown within the margin', () => {
+    const healthy = run(0.85);
+    expect(healthy.decision).toBe('promote');
+    expect(healthy.seconds).toBeLessThan(600);
   });
 });
 
