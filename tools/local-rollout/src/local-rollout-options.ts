@@ -19,8 +19,9 @@ export const LOCAL_ROLLOUT_OPTIONS: readonly string[] = [
     'maxUnjudgedSeconds=120s',
     'healthyTimeoutSeconds=120s',
     // moto registers a new instance healthy at once; the data plane removes that registration within a
-    // second and registers the instance again once its server serves (docs/local-aws.md).
-    'minHealthySeconds=3s',
+    // second (a few on a busy CI machine) and registers the instance again once its server serves
+    // (docs/local-aws.md).
+    'minHealthySeconds=5s',
     'metricsShortfallPauseSeconds=60s',
   ].flatMap((limit) => ['--limit', limit]),
 ];
