@@ -55,7 +55,10 @@ describeIntegration('local data plane on the shared deployment', () => {
   /** What the rollout controller does for a traffic move: the document, then the listener's actions. */
   async function applyTrafficState(state: TrafficState): Promise<void> {
     await aws.ssm.send(new PutParameterCommand({ Name: outputs.traffic_state_parameter, Type: 'String', Overwrite: true, Value: serializeTrafficState(state) }));
-    const actions = renderListenerActions(state, { weighted: outputs.target_group_arns, pinned: outputs.pinned_target_group_arns }, outputs.routing_policy);
+    // 300 s of stickiness, not local's 10 s: the sticky clients' second requests must fall within it
+    // however busy the machine is. The stand-in honours whatever duration the listener carries.
+    const policy = { ...outputs.routing_policy, stickinessSeconds: 300 };
+    const actions = renderListenerActions(state, { weighted: outputs.target_group_arns, pinned: outputs.pinned_target_group_arns }, policy);
     const sdk = (a: unknown) => JSON.parse(JSON.stringify(a)) as Action[];
     await aws.elbv2.send(new ModifyListenerCommand({ ListenerArn: outputs.traffic_listener_arn, DefaultActions: sdk(actions.defaultActions) }));
     if (headerRules) {
@@ -114,7 +117,6 @@ describeIntegration('local data plane on the shared deployment', () => {
     const first = await Promise.all(clients.map((c) => c.complete(plane.url)));
     const stickyGreen = clients.filter((_c, i) => first[i].fleet === 'green');
     expect(stickyGreen.length).toBeGreaterThan(0);
-    // All at once: the local stickiness is 10 s from each client's first request.
     expect((await Promise.all(stickyGreen.map((client) => client.complete(plane.url)))).map((a) => a.fleet)).toEqual(stickyGreen.map(() => 'green'));
 
     await applyTrafficState(rollBack(state, writer()));
