@@ -6,6 +6,7 @@ import { synthApp } from '../cdktf/synth-app';
 import { initStack } from '../terraform/init-stack';
 import { runTerraform, type TerraformResult } from '../terraform/run-terraform';
 import { WORKSPACE_ROOT } from '../workspace-root';
+import { deployLocal } from './deploy-local';
 import { startMoto, type LocalAws } from './moto';
 import { localShellEnv } from './shell-env';
 import { writeAwsEnvFile } from './state-file';
@@ -135,8 +136,11 @@ export class LocalEnvironment {
    * file: what every test of the shared deployment starts from, whatever order it runs in.
    */
   async ensureDeployed(): Promise<LocalOutputs> {
-    if (!existsSync(this.stackDir('bootstrap', 'state-local'))) await this.bootstrap();
-    if (!(await this.isDeployed())) await this.mustRun('terraform/deploy.ts', ['local', '--fresh']);
+    if (!existsSync(this.stackDir('bootstrap', 'state-local'))) {
+      await deployLocal({ aws: this.aws, synth: (app) => this.synth(app), run: (script, args) => this.mustRun(script, args) });
+    } else if (!(await this.isDeployed())) {
+      await this.mustRun('terraform/deploy.ts', ['local', '--fresh']);
+    }
     await this.mustRun('terraform/outputs.ts', ['local']);
     return this.outputs();
   }

@@ -57,6 +57,19 @@ describe('what the judge is told', () => {
   });
 });
 
+describe('a crashed canary', () => {
+  // apps/local 05 relies on this: an interval with a handful of canary requests, all refused, is enough.
+  test('five refused canary requests against a 1 % baseline roll back in one 10 s interval; four do not', () => {
+    const sources = { fleet: true, albSlowThresholdSeconds: null };
+    const decide = (refused: number) => {
+      const fleet = (n: number) => ({ requests: n, errors: 0, slow: 0, qualitySum: 0.85 * n, qualityCount: n });
+      const counts = { canary: { alb: { requests: refused, errors: refused, slow: 0 }, fleet: fleet(0) }, baseline: { alb: { requests: 3000, errors: 30, slow: 0 }, fleet: fleet(3000) } };
+      return new CanaryJudge(sources, 10, 10).observe(intervalObservation(10, counts, sources)).decision;
+    };
+    expect([decide(4), decide(5)]).toEqual(['continue', 'rollback']);
+  });
+});
+
 describe('quality gates promotion', () => {
   // 10 s intervals at 50 %, 1500 requests a side, 1 % errors and slow on both fleets, 10 s stickiness (the local environment).
   const side = (quality: number) => ({ alb: { requests: 1500, errors: 15, slow: 0 }, fleet: { requests: 1500, errors: 15, slow: 15, qualitySum: 1500 * quality, qualityCount: 1500 } });
