@@ -1,5 +1,5 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { LIMIT_RANGES, parseDuration, parseSchedule, ScheduleError, type RolloutLimits, type RolloutSchedule } from '@canaryfleet/rollout';
+import { LIMIT_RANGES, parseDuration, parseSchedule, ScheduleError, validateLimit, type RolloutLimits, type RolloutSchedule } from '@canaryfleet/rollout';
 import { UsageError } from './io';
 
 type Options = NonNullable<ParseArgsConfig['options']>;
@@ -29,7 +29,10 @@ export function parseScheduleOptions(values: { steps?: string; bake?: string; in
   }
 }
 
-/** `--limit metricsSettleSeconds=10s` (repeatable): shorter limits for tests and the local environment. */
+/**
+ * `--limit metricsSettleSeconds=10s` (repeatable): shorter limits for tests and the local environment.
+ * Each is range-checked here, before the environment is opened.
+ */
 export function parseLimitOptions(values: readonly string[] | undefined): Partial<RolloutLimits> {
   const limits: Partial<Record<keyof RolloutLimits, number>> = {};
   for (const text of values ?? []) {
@@ -37,8 +40,9 @@ export function parseLimitOptions(values: readonly string[] | undefined): Partia
     if (!(key in LIMIT_RANGES) || value === undefined) {
       throw new UsageError(`--limit = ${JSON.stringify(text)}: must be NAME=VALUE with NAME one of ${Object.keys(LIMIT_RANGES).join(', ')}`);
     }
+    const field = key as keyof RolloutLimits;
     try {
-      limits[key as keyof RolloutLimits] = /^\d+$/.test(value) ? Number(value) : parseDuration(value, `--limit ${key}`);
+      limits[field] = validateLimit(field, /^\d+$/.test(value) ? Number(value) : parseDuration(value, `--limit ${key}`));
     } catch (error) {
       throw new UsageError((error as Error).message);
     }

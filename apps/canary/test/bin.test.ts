@@ -21,4 +21,9 @@ describe('the canary bin', () => {
     const result = run('npm', ['run', '--silent', 'canary', '--', 'start', 'nowhere', '--model', 'x']);
     expect([result.status, result.stderr.trim()]).toEqual([2, 'environment = "nowhere": must be one of dev, staging, prod, local (the first argument)']);
   });
+
+  test('a limit out of range is refused before the environment is opened (its outputs file is never read)', () => {
+    const result = run('npm', ['run', '--silent', 'canary', '--', 'start', 'local', '--model', 'tiny-llm-v2', '--limit', 'verifyAttempts=0', '--outputs', '/nonexistent/local.json']);
+    expect([result.status, result.stderr.trim()]).toEqual([2, 'limits.verifyAttempts = 0: must be a whole number from 1 to 10']);
+  });
 });

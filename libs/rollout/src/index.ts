@@ -3,7 +3,7 @@
 export { DEFAULT_SCHEDULE, BAKE_SECONDS_RANGE, INTERVAL_SECONDS_RANGE, ScheduleError, validateSchedule, parseSchedule, type RolloutSchedule, type RolloutStep } from './schedule';
 export { parseDuration, formatDuration } from './duration';
 export { EVENT_REASONS, NOTIFIED_REASONS, severityOf, type EventReason, type EventSeverity, type RolloutEvent } from './events';
-export { DEFAULT_LIMITS, LIMIT_RANGES, RolloutSpecError, validateLimits, type RolloutLimits, type RolloutSpec, type MetricSources } from './spec';
+export { DEFAULT_LIMITS, LIMIT_RANGES, RolloutSpecError, validateLimit, validateLimits, type RolloutLimits, type RolloutSpec, type MetricSources } from './spec';
 export { initialRecord, type RolloutRecord, type Stage, type MoveKind, type PendingMove, type Outcome, type PersonRequests } from './record';
 export type { Observations, ObservedTrafficState, TargetHealthCounts, FleetObservation, AlarmObservation, AlarmState, MetricDatapoint, MetricKey, MetricSource, Command, CommandKind } from './observations';
 export type { RolloutAction } from './actions';

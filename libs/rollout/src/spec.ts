@@ -102,13 +102,17 @@ export class RolloutSpecError extends Error {
   }
 }
 
+/** Checks one limit; the error names the field, the value and the allowed range. */
+export function validateLimit(field: keyof RolloutLimits, value: number): number {
+  const range = LIMIT_RANGES[field];
+  if (!Number.isInteger(value) || value < range.min || value > range.max) {
+    throw new RolloutSpecError(`limits.${field} = ${JSON.stringify(value)}: must be a whole number from ${range.min} to ${range.max}`);
+  }
+  return value;
+}
+
 /** Checks the limits; the error names the field, the value and the allowed range. */
 export function validateLimits(limits: RolloutLimits): RolloutLimits {
-  for (const [field, range] of Object.entries(LIMIT_RANGES) as [keyof RolloutLimits, { min: number; max: number }][]) {
-    const value = limits[field];
-    if (!Number.isInteger(value) || value < range.min || value > range.max) {
-      throw new RolloutSpecError(`limits.${field} = ${JSON.stringify(value)}: must be a whole number from ${range.min} to ${range.max}`);
-    }
-  }
+  for (const field of Object.keys(LIMIT_RANGES) as (keyof RolloutLimits)[]) validateLimit(field, limits[field]);
   return limits;
 }
