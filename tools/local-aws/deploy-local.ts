@@ -4,12 +4,15 @@
 // 10 s apart, then a stability read), on moto as on AWS: a third of `local:up` spent idle. So the
 // deploy starts as soon as the bucket exists with versioning and encryption on, while the bootstrap
 // finishes; both must succeed.
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { GetBucketEncryptionCommand, GetBucketVersioningCommand, HeadBucketCommand, S3Client } from '@aws-sdk/client-s3';
-import { loadEnvironmentConfig } from '../cdktf/environment-config';
 
 export interface LocalDeploySteps {
   /** Synthesizes an app where the terraform tools read it. */
   synth(app: 'bootstrap' | 'local'): void;
+  /** Where synth writes the environment's stack (its cdk.tf.json names the state bucket). */
+  readonly localStackDir: string;
   /** Runs tools/<script> to completion; rejects on a non-zero exit. */
   run(script: string, args: readonly string[]): Promise<unknown>;
   /** The moto the environment deploys to. */
@@ -17,6 +20,15 @@ export interface LocalDeploySteps {
 }
 
 const POLL_MS = 250;
+
+/** The bucket a synthesized stack keeps its state in: its S3 backend, exactly what its deploy writes to. */
+function backendBucket(stackDir: string): string {
+  const file = path.join(stackDir, 'cdk.tf.json');
+  const stack = JSON.parse(readFileSync(file, 'utf8')) as { terraform?: { backend?: { s3?: { bucket?: unknown } } } };
+  const bucket = stack.terraform?.backend?.s3?.bucket;
+  if (typeof bucket !== 'string') throw new Error(`local: ${file} has no S3 backend bucket`);
+  return bucket;
+}
 
 /** Whether the state bucket is what the backend may write to: present, versioned, encrypted. */
 async function stateBucketReady(s3: S3Client, bucket: string): Promise<boolean> {
@@ -49,7 +61,6 @@ async function untilStateBucketReady(s3: S3Client, bucket: string, bootstrap: Pr
 
 /** Bootstraps the state bucket and deploys `local` (plan and apply in one go), overlapping the two. */
 export async function deployLocal(steps: LocalDeploySteps): Promise<void> {
-  const { bucket } = loadEnvironmentConfig('local').stateBackend;
   const s3 = new S3Client({
     endpoint: steps.aws.endpoint,
     region: steps.aws.env.AWS_REGION,
@@ -62,7 +73,7 @@ export async function deployLocal(steps: LocalDeploySteps): Promise<void> {
     // Caught here and rethrown below, so an early failure is never an unhandled rejection.
     bootstrap.catch(() => undefined);
     steps.synth('local');
-    await untilStateBucketReady(s3, bucket, bootstrap);
+    await untilStateBucketReady(s3, backendBucket(steps.localStackDir), bootstrap);
     const results = await Promise.allSettled([bootstrap, steps.run('terraform/deploy.ts', ['local', '--fresh'])]);
     const failed = results.find((result): result is PromiseRejectedResult => result.status === 'rejected');
     if (failed) throw failed.reason;

@@ -137,7 +137,7 @@ export class LocalEnvironment {
    */
   async ensureDeployed(): Promise<LocalOutputs> {
     if (!existsSync(this.stackDir('bootstrap', 'state-local'))) {
-      await deployLocal({ aws: this.aws, synth: (app) => this.synth(app), run: (script, args) => this.mustRun(script, args) });
+      await deployLocal({ aws: this.aws, synth: (app) => this.synth(app), localStackDir: this.stackDir('local', 'inference'), run: (script, args) => this.mustRun(script, args) });
     } else if (!(await this.isDeployed())) {
       await this.mustRun('terraform/deploy.ts', ['local', '--fresh']);
     }

@@ -2,6 +2,7 @@
 // deploys to, on a free loopback port, recorded in .local/moto.json for the other targets and in
 // .local/aws-env.sh for a shell. `deploy` is the middle of `local:up`: bootstrap, deploy and outputs.
 import { spawn } from 'node:child_process';
+import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { appOutdir } from '../cdktf/project-file';
 import { synthApp } from '../cdktf/synth-app';
@@ -46,6 +47,7 @@ async function deploy(): Promise<void> {
   await deployLocal({
     aws: { endpoint: running.endpoint, env: localAwsEnv(running.endpoint) },
     synth: (app) => synthApp(WORKSPACE_ROOT, app, appOutdir(app)),
+    localStackDir: path.join(appOutdir('local'), 'stacks', 'inference'),
     run: (script, args) => runLabelled(script === 'terraform/deploy.ts' ? args[0] : script, script, args),
   });
   await runLabelled('outputs', 'terraform/outputs.ts', ['local']);

@@ -163,35 +163,26 @@ export class RolloutStore {
   }
 
   /** Extends the lease; fails with LeaseLostError when another process took it. */
-  async renew(lease: Lease, leaseSeconds: number): Promise<void> {
-    try {
-      await this.documents.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: { pk: this.envKey, sk: 'LEASE' },
-          UpdateExpression: 'SET leaseUntil = :until',
-          ConditionExpression: '#token = :token',
-          ExpressionAttributeNames: { '#token': 'token' },
-          ExpressionAttributeValues: { ':until': this.now().getTime() + leaseSeconds * 1000, ':token': lease.token },
-        }),
-      );
-    } catch (error) {
-      if (cancelledByCondition(error)) throw new LeaseLostError(lease);
-      throw error;
-    }
+  renew(lease: Lease, leaseSeconds: number): Promise<void> {
+    return this.updateHeldLease(lease, 'SET leaseUntil = :until', { ':until': this.now().getTime() + leaseSeconds * 1000 });
   }
 
   /** Ends the rollout's hold on the environment (it is done); the token stays for the next. */
-  async release(lease: Lease): Promise<void> {
+  release(lease: Lease): Promise<void> {
+    return this.updateHeldLease(lease, 'REMOVE activeRollout SET leaseUntil = :zero', { ':zero': 0 });
+  }
+
+  /** Updates the lease row only while `lease` still holds it (its token); LeaseLostError otherwise. */
+  private async updateHeldLease(lease: Lease, updateExpression: string, values: Record<string, unknown>): Promise<void> {
     try {
       await this.documents.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: { pk: this.envKey, sk: 'LEASE' },
-          UpdateExpression: 'REMOVE activeRollout SET leaseUntil = :zero',
+          UpdateExpression: updateExpression,
           ConditionExpression: '#token = :token',
           ExpressionAttributeNames: { '#token': 'token' },
-          ExpressionAttributeValues: { ':token': lease.token, ':zero': 0 },
+          ExpressionAttributeValues: { ...values, ':token': lease.token },
         }),
       );
     } catch (error) {

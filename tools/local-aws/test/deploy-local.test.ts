@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { CreateBucketCommand, DeleteBucketCommand, GetBucketEncryptionCommand, GetBucketVersioningCommand, PutBucketEncryptionCommand, PutBucketVersioningCommand, S3Client } from '@aws-sdk/client-s3';
 import { loadEnvironmentConfig } from '../../cdktf/environment-config';
 import { deployLocal } from '../deploy-local';
@@ -16,6 +19,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 describeMoto('bootstrap and deploy of local, overlapped', () => {
   let aws: LocalAws;
   let s3: S3Client;
+  const localStackDir = mkdtempSync(path.join(tmpdir(), 'deploy-local-'));
 
   beforeAll(async () => {
     aws = await startMoto();
@@ -24,6 +28,7 @@ describeMoto('bootstrap and deploy of local, overlapped', () => {
   afterAll(async () => {
     s3?.destroy();
     await aws?.stop();
+    rmSync(localStackDir, { recursive: true, force: true });
   });
   afterEach(async () => {
     await s3.send(new DeleteBucketCommand({ Bucket: BUCKET })).catch(() => undefined);
@@ -34,7 +39,12 @@ describeMoto('bootstrap and deploy of local, overlapped', () => {
     const log: string[] = [];
     const steps = {
       aws,
-      synth: (app: string) => void log.push(`synth ${app}`),
+      localStackDir,
+      synth: (app: string) => {
+        log.push(`synth ${app}`);
+        // The environment's stack names its state bucket in its backend block, as cdktf writes it.
+        if (app === 'local') writeFileSync(path.join(localStackDir, 'cdk.tf.json'), JSON.stringify({ terraform: { backend: { s3: { bucket: BUCKET, key: 'canaryfleet/local/inference.tfstate' } } } }));
+      },
       run: async (script: string, args: readonly string[]) => {
         expect(script).toBe('terraform/deploy.ts');
         const app = args[0];
