@@ -6,9 +6,10 @@ import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { appOutdir } from '../cdktf/project-file';
 import { synthApp } from '../cdktf/synth-app';
+import { awsTargetEnv } from '../terraform/aws-target';
 import { WORKSPACE_ROOT } from '../workspace-root';
 import { deployLocal } from './deploy-local';
-import { localAwsEnv, startMoto } from './moto';
+import { startMoto } from './moto';
 import { localShellEnv } from './shell-env';
 import { AWS_ENV_FILE, clearMotoState, processAlive, readMotoState, renderShellExports, writeAwsEnvFile, writeMotoState } from './state-file';
 import { runMain } from '../run-main';
@@ -42,10 +43,10 @@ function runLabelled(label: string, script: string, args: readonly string[]): Pr
 
 /** Bootstrap and deploy of `local` on the running moto (overlapped: tools/local-aws/deploy-local.ts), then its outputs file. */
 async function deploy(): Promise<void> {
-  const running = readMotoState();
-  if (!running || !processAlive(running.pid)) throw new Error('local: the local AWS is not running; start it with `npx nx run local:aws-up`');
+  // The moto the terraform runs will use (AWS_ENDPOINT_URL on loopback, else .local/moto.json).
+  const env = awsTargetEnv('local', true);
   await deployLocal({
-    aws: { endpoint: running.endpoint, env: localAwsEnv(running.endpoint) },
+    aws: { endpoint: env.AWS_ENDPOINT_URL, env },
     synth: (app) => synthApp(WORKSPACE_ROOT, app, appOutdir(app)),
     localStackDir: path.join(appOutdir('local'), 'stacks', 'inference'),
     run: (script, args) => runLabelled(script === 'terraform/deploy.ts' ? args[0] : script, script, args),
