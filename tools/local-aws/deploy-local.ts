@@ -7,6 +7,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { GetBucketEncryptionCommand, GetBucketVersioningCommand, HeadBucketCommand, S3Client } from '@aws-sdk/client-s3';
+import { localAwsClientConfig } from './moto';
 
 export interface LocalDeploySteps {
   /** Synthesizes an app where the terraform tools read it. */
@@ -44,36 +45,35 @@ async function stateBucketReady(s3: S3Client, bucket: string): Promise<boolean> 
   }
 }
 
-/** Resolves once the bucket is ready; rejects if the bootstrap ends first without making it so. */
-async function untilStateBucketReady(s3: S3Client, bucket: string, bootstrap: Promise<unknown>): Promise<void> {
-  const bootstrapEnd: { settled: boolean; error?: unknown } = { settled: false };
-  bootstrap.then(
-    () => Object.assign(bootstrapEnd, { settled: true }),
-    (error: unknown) => Object.assign(bootstrapEnd, { settled: true, error }),
+/** How a run ended, known synchronously; watching it also keeps an early failure from going unhandled. */
+function settlement(run: Promise<unknown>): { settled: boolean; error?: unknown } {
+  const end: { settled: boolean; error?: unknown } = { settled: false };
+  run.then(
+    () => Object.assign(end, { settled: true }),
+    (error: unknown) => Object.assign(end, { settled: true, error }),
   );
+  return end;
+}
+
+/** Resolves once the bucket is ready; rejects if the bootstrap ends first without making it so. */
+async function untilStateBucketReady(s3: S3Client, bucket: string, bootstrap: { settled: boolean; error?: unknown }): Promise<void> {
   for (;;) {
     if (await stateBucketReady(s3, bucket)) return;
-    if (bootstrapEnd.error !== undefined) throw bootstrapEnd.error;
-    if (bootstrapEnd.settled) throw new Error(`local: the bootstrap finished but state bucket ${bucket} is not versioned and encrypted`);
+    if (bootstrap.error !== undefined) throw bootstrap.error;
+    if (bootstrap.settled) throw new Error(`local: the bootstrap finished but state bucket ${bucket} is not versioned and encrypted`);
     await new Promise((resolve) => setTimeout(resolve, POLL_MS));
   }
 }
 
 /** Bootstraps the state bucket and deploys `local` (plan and apply in one go), overlapping the two. */
 export async function deployLocal(steps: LocalDeploySteps): Promise<void> {
-  const s3 = new S3Client({
-    endpoint: steps.aws.endpoint,
-    region: steps.aws.env.AWS_REGION,
-    forcePathStyle: true,
-    credentials: { accessKeyId: steps.aws.env.AWS_ACCESS_KEY_ID, secretAccessKey: steps.aws.env.AWS_SECRET_ACCESS_KEY },
-  });
+  const s3 = new S3Client({ ...localAwsClientConfig(steps.aws), forcePathStyle: true });
   try {
     steps.synth('bootstrap');
     const bootstrap = steps.run('terraform/deploy.ts', ['bootstrap', '--stack', 'state-local', '--fresh']);
-    // Caught here and rethrown below, so an early failure is never an unhandled rejection.
-    bootstrap.catch(() => undefined);
+    const bootstrapEnd = settlement(bootstrap);
     steps.synth('local');
-    await untilStateBucketReady(s3, backendBucket(steps.localStackDir), bootstrap);
+    await untilStateBucketReady(s3, backendBucket(steps.localStackDir), bootstrapEnd);
     const results = await Promise.allSettled([bootstrap, steps.run('terraform/deploy.ts', ['local', '--fresh'])]);
     const failed = results.find((result): result is PromiseRejectedResult => result.status === 'rejected');
     if (failed) throw failed.reason;

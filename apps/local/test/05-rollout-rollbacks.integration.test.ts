@@ -54,7 +54,7 @@ describeIntegration('a rollout on the local data plane: rollbacks', () => {
     // rollback comes on the first interval with real canary traffic: five failed requests against a 1 %
     // baseline convict a crash, so no earlier interval may have carried ten.
     expect(canaryRequests.length).toBeGreaterThan(0);
-    expect(canaryRequests.slice(0, -1).every((n) => n < CRASH_CONVICTED_BY)).toBe(true);
+    expect(canaryRequests.slice(0, -1).filter((n) => n >= CRASH_CONVICTED_BY)).toEqual([]);
     expect(canaryRequests[canaryRequests.length - 1]).toBeGreaterThan(0);
     expect(run.events[decision].step).toBe(0);
   }, 900_000);
